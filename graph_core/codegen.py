@@ -4,11 +4,14 @@ forward the compiler runs, so what the user reads is what trained."""
 
 from __future__ import annotations
 
-import inspect
+import ast
+from functools import cache
+from pathlib import Path
 
-from graph_core import nn_extra
-from graph_core.compiler import forward_source, plan
 from graph_core.graph import ModelGraph
+from graph_core.plan import forward_source, plan
+
+_EXTRA_FILE = Path(__file__).with_name("nn_extra.py")
 
 
 def generate_code(graph: ModelGraph, class_name: str = "Model", header: str = "") -> str:
@@ -37,11 +40,25 @@ def _describe(node_ids: list[str], p, graph: ModelGraph) -> str:
 
 
 def _extra_sources(used_types: set[str], needs_mask: bool) -> list[str]:
-    sources = []
+    names = []
     if "Step" in used_types:
-        sources += [inspect.getsource(nn_extra.StepFunction), inspect.getsource(nn_extra.Step)]
+        names += ["StepFunction", "Step"]
     if "PositionalEncoding" in used_types:
-        sources += [inspect.getsource(nn_extra.PositionalEncoding)]
+        names += ["PositionalEncoding"]
     if needs_mask:
-        sources += [inspect.getsource(nn_extra.causal_mask)]
-    return [s.rstrip("\n") for s in sources if s]
+        names += ["causal_mask"]
+    sources = _nn_extra_sources()
+    return [sources[name] for name in names]
+
+
+@cache
+def _nn_extra_sources() -> dict[str, str]:
+    """Top-level definitions of nn_extra.py, read as text so that generating code never
+    has to import torch."""
+    text = _EXTRA_FILE.read_text("utf-8")
+    tree = ast.parse(text)
+    return {
+        node.name: ast.get_source_segment(text, node)
+        for node in tree.body
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef))
+    }

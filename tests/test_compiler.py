@@ -149,3 +149,10 @@ def test_a_causal_transformer_never_lets_a_later_token_change_an_earlier_output(
     with torch.no_grad():
         torch.testing.assert_close(model(tokens)[:, :4], model(changed)[:, :4])
         assert not torch.allclose(model(tokens)[:, 4:], model(changed)[:, 4:])
+
+
+def test_no_node_id_can_shadow_an_nn_module_attribute():
+    from graph_core.plan import _TAKEN
+
+    public = {name for name in dir(torch.nn.Module) if not name.startswith("_")}
+    assert public <= _TAKEN

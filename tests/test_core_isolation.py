@@ -23,10 +23,16 @@ def test_graph_core_imports_without_qt_or_pyqtgraph():
     assert result.stdout.strip().endswith("ok")
 
 
-def test_importing_graph_core_does_not_import_torch():
-    # The CLI's validate and the app's first paint stay fast because torch loads lazily.
+def test_loading_a_project_and_generating_its_code_does_not_import_torch():
+    # The CLI's validate, the code view and the app's first paint stay fast: torch loads lazily.
     result = subprocess.run(
-        [sys.executable, "-c", "import sys, graph_core.project, graph_core.shapes; print('torch' in sys.modules)"],
+        [
+            sys.executable,
+            "-c",
+            "import sys, graph_core.project, graph_core.codegen as c\n"
+            "c.generate_code(graph_core.project.load_project(graph_core.project.EXAMPLES_DIR / 'transformer_sequence.nlproj').graph)\n"
+            "print('torch' in sys.modules)",
+        ],
         capture_output=True,
         text=True,
         timeout=120,

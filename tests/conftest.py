@@ -1,0 +1,84 @@
+"""Shared test setup: Qt runs without a display, and GUI tests get settings and data
+folders of their own so they never read or write the user's."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture
+def app_settings(tmp_path):
+    """An AppSettings kept in an ini file under the test's tmp_path."""
+    from app.settings import AppSettings
+
+    return AppSettings.at(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def recovery_dir(tmp_path):
+    """A private folder for crash-recovery copies."""
+    path = tmp_path / "recovery"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_leaked_widgets(request):
+    """Fail a Qt test that leaves top-level widgets alive after its own clean-up (like
+    napari's viewer fixture): a leaked window keeps running code in later tests."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+    from shiboken6 import getCppPointer
+
+    before = {getCppPointer(w)[0] for w in QApplication.topLevelWidgets()}
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    leaked = [w for w in QApplication.topLevelWidgets() if getCppPointer(w)[0] not in before]
+    names = [f"{type(w).__name__}({w.objectName() or w.windowTitle()!r})" for w in leaked]
+    for widget in leaked:
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    if names:
+        pytest.fail(f"the test leaked top-level widgets: {', '.join(names)} (close them or use qtbot.addWidget)")
+
+
+@pytest.fixture
+def make_main_window(qtbot, tmp_path):
+    """Builds MainWindows with private settings and recovery folders. Their questions
+    are answered without dialogs: unsaved changes are discarded, recovery copies are
+    declined, file choosers return nothing, and error reports are collected in
+    `window.errors`; a test installs other answers where it needs them."""
+    from app.main_window import MainWindow
+    from app.settings import AppSettings
+    from app.theme import LIGHT, apply_theme
+
+    def make(settings=None, recovery_dir=None, show=True, **kwargs):
+        window = MainWindow(
+            settings=settings if settings is not None else AppSettings.at(tmp_path / "settings.ini"),
+            recovery_dir=recovery_dir if recovery_dir is not None else tmp_path / "recovery",
+            **kwargs,
+        )
+        window.errors = []
+        window.report_error = lambda title, text: window.errors.append(text)
+        window.confirm_discard = lambda name: "discard"
+        window.confirm_restore = lambda info: False
+        window.ask_open_path = lambda: None
+        window.ask_save_path = lambda suggested: None
+        qtbot.addWidget(window)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        return window
+
+    yield make
+    from PySide6.QtWidgets import QApplication
+
+    apply_theme(QApplication.instance(), LIGHT)  # a test that went dark must not darken the next
