@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
         "Exit status: 0 valid, 1 invalid, 2 the file cannot be read.",
     )
     validate.add_argument("project", help="the .nlproj file")
+
+    from graph_core.train_cli import add_train_parser
+
+    add_train_parser(commands)
     return parser
 
 
@@ -41,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return gui_main([args.project] if getattr(args, "project", None) else [])
     if args.command == "validate":
         return cmd_validate(args.project)
+    if args.command == "train":
+        from graph_core.train_cli import run_train
+
+        return run_train(args)
     return EXIT_UNREADABLE
 
 

@@ -42,3 +42,56 @@ def test_help_documents_every_command():
     assert result.returncode == 0
     for command in ("gui", "validate"):
         assert command in result.stdout
+
+
+def _project_copy(tmp_path, name="mlp_xor", **changes):
+    doc = json.loads((EXAMPLES_DIR / f"{name}.nlproj").read_text())
+    for section, values in changes.items():
+        doc[section].update(values)
+    path = tmp_path / f"{name}_{len(list(tmp_path.iterdir()))}.nlproj"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_train_writes_weights_history_and_test_metrics(tmp_path, capsys):
+    from safetensors.torch import load_file
+
+    out = tmp_path / "run"
+    assert (
+        main(["train", str(EXAMPLES_DIR / "mlp_xor.nlproj"), "--epochs", "5", "--out", str(out), "--threads", "1"]) == 0
+    )
+    assert {p.name for p in out.iterdir()} == {"weights.safetensors", "history.csv", "history.json", "metrics.json"}
+    assert set(load_file(out / "weights.safetensors")) == {"hidden.weight", "hidden.bias", "out.weight", "out.bias"}
+    history = json.loads((out / "history.json").read_text())["epochs"]
+    assert [row["epoch"] for row in history] == [1, 2, 3, 4, 5]
+    assert "accuracy" in json.loads((out / "metrics.json").read_text())
+    captured = capsys.readouterr()
+    assert "completed: 5 epochs" in captured.out and "epoch 5/5" in captured.err
+
+
+def test_train_refuses_bad_input_with_exit_2_and_a_reason(tmp_path, capsys):
+    cases = [
+        (
+            _project_copy(tmp_path, data={"dataset": "spiral3"}),
+            "training.loss: CrossEntropyLoss needs one output per class (3)",
+        ),
+        (
+            _project_copy(tmp_path, data={"dataset": "digits"}),
+            "expects samples of shape [2] but the data set 'digits' gives [64]",
+        ),
+        (tmp_path / "missing.nlproj", "cannot read"),
+    ]
+    for path, expected in cases:
+        assert main(["train", str(path), "--epochs", "1", "--out", str(tmp_path / "o")]) == 2
+        assert expected in capsys.readouterr().err
+    assert main(["train", str(EXAMPLES_DIR / "mlp_xor.nlproj"), "--epochs", "0"]) == 2
+    assert "training.epochs" in capsys.readouterr().err
+
+
+def test_train_on_cuda_without_a_gpu_is_refused_clearly(tmp_path, capsys):
+    import torch
+
+    if torch.cuda.is_available():
+        return
+    assert main(["train", str(EXAMPLES_DIR / "mlp_xor.nlproj"), "--device", "cuda", "--out", str(tmp_path)]) == 2
+    assert "no CUDA GPU is available" in capsys.readouterr().err
