@@ -15,7 +15,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from shiboken6 import isValid
 
-from graph_core.project import Project, ProjectError, atomic_write_text, project_from_dict, project_to_dict
+from graph_core.fileio import atomic_write_text
+from graph_core.project import Project, ProjectError, project_from_dict, project_to_dict
 
 RECOVERY_FORMAT = "neuroloom-recovery"
 _instance_numbers = itertools.count(1)

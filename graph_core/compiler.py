@@ -59,6 +59,13 @@ class CompiledModel(nn.Module):
     def attr_of(self, node_id: str) -> str:
         return self._names[node_id]
 
+    def node_of_attr(self, attr: str) -> str:
+        """The node id behind a submodule name (they differ only for ids like `eval`)."""
+        for node_id, name in self._names.items():
+            if name == attr:
+                return node_id
+        return attr
+
 
 def _instantiate(source: str, node_id: str, seed: int | None) -> nn.Module:
     namespace = {"nn": nn, "torch": torch, **EXTRA_MODULES}

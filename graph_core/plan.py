@@ -55,7 +55,9 @@ def python_names(node_ids: list[str]) -> dict[str, str]:
     used: set[str] = set()
     for node_id in node_ids:
         name = node_id if _ID_RE.match(node_id) else re.sub(r"\W", "_", node_id)
-        while keyword.iskeyword(name) or name in _TAKEN or name in used or name[0].isdigit():
+        if not name or name[0].isdigit():
+            name = "n_" + name
+        while keyword.iskeyword(name) or name in _TAKEN or name in used:
             name += "_"
         names[node_id] = name
         used.add(name)

@@ -8,12 +8,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph_core.fileio import atomic_write_text
 from graph_core.graph import GraphError, ModelGraph
 from graph_core.registry import canonical_type, get_spec, has_spec
 from graph_core.settings import DATA_FIELDS, TRAINING_FIELDS, VIEW_FIELDS, check_section, complete
@@ -306,35 +306,6 @@ def dumps_project(project: Project) -> str:
 
 def save_project(project: Project, path: str | os.PathLike) -> None:
     atomic_write_text(path, dumps_project(project))
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over
-    `path`: a crash leaves either the old file or the new one, never half of one."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with _suppress_os_error():
-            os.unlink(tmp)
-        raise
-
-
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-class _suppress_os_error:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, value, tb):
-        return kind is not None and issubclass(kind, OSError)
 
 
 # ----- examples --------------------------------------------------------------------------

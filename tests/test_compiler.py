@@ -156,3 +156,15 @@ def test_no_node_id_can_shadow_an_nn_module_attribute():
 
     public = {name for name in dir(torch.nn.Module) if not name.startswith("_")}
     assert public <= _TAKEN
+
+
+def test_weights_of_a_node_named_like_a_module_method_still_map_back_to_it():
+    from graph_core.training.transfer import tensors_by_node
+
+    graph = ModelGraph()
+    graph.add_node("Input", {"shape": [2]}, node_id="x")
+    graph.add_node("Linear", {"out_features": 3}, node_id="eval")
+    graph.connect("x", "eval")
+    model = compile_graph(graph)
+    assert "eval_.weight" in model.state_dict()
+    assert list(tensors_by_node(model)) == ["eval"]

@@ -1,0 +1,503 @@
+"""The `Trainer`: a blocking training loop that any thread can run, reporting through
+`on_event` and controlled from other threads by `stop`, `pause`, `resume` and `step`.
+
+The mode object makes batches and steps optimizers; the trainer owns the loop, events,
+divergence handling, learning-rate schedule, checkpoints and the device.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from graph_core.data.bundle import DataBundle
+from graph_core.training import checkpoint
+from graph_core.training.config import TrainingConfig
+from graph_core.training.events import (
+    DivergedEvent,
+    EpochEvent,
+    ErrorEvent,
+    FinishedEvent,
+    FinishReason,
+    PausedEvent,
+    StartedEvent,
+    StepEvent,
+    TrainingEvent,
+)
+from graph_core.training.metrics import Metrics
+from graph_core.training.modes import TrainingMode, TrainingSetupError, make_mode
+from graph_core.training.schedules import Schedule
+from graph_core.training.transfer import node_id_of
+
+log = logging.getLogger(__name__)
+
+EventCallback = Callable[[TrainingEvent], None]
+# Automatic validation keeps its cost near this share of training time: with 15% of
+# the data held out, measuring it after every short epoch would cost 5-10% of the run.
+VALIDATION_SHARE = 0.01
+MAX_SECONDS_WITHOUT_VALIDATION = 10.0
+TRAINING_STATE_FILE = "training_state.pt"
+
+
+def resolve_device(name: str) -> torch.device:
+    """`auto` is CUDA when available, else the CPU; `cuda` without CUDA is an error."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise TrainingSetupError("training.device: CUDA is not available on this machine; use auto or cpu")
+    return torch.device(name)
+
+
+class _LossMeter:
+    """Running sum of batch losses. Eager: a float, synced each batch (someone listens
+    to every step). Lazy: a device tensor, synced only when read, so the loop never
+    waits for the device between batches."""
+
+    def __init__(self, device: torch.device, eager: bool) -> None:
+        self.eager = eager
+        self._value = 0.0
+        self._sum = None if eager else torch.zeros((), device=device)
+
+    def add(self, loss: torch.Tensor) -> None:
+        if self.eager:
+            self._value += loss.item()
+        else:
+            self._sum += loss.float()
+
+    def total(self) -> float:
+        return self._value if self.eager else self._sum.item()
+
+
+class Trainer:
+    """Train `model` on `data` with `config`, reporting to `on_event`.
+
+    `run()` blocks until training completes, is stopped, diverges or fails, and returns
+    the `FinishedEvent`; exceptions become `ErrorEvent`s, never escape. The model is
+    moved to the chosen device in place. `step_event_every` sends a `StepEvent` every
+    n batches (0: none); with a slow listener, raise it rather than drop events. On
+    CUDA each step event waits for the device, so a GUI there should ask for fewer.
+
+    `validate_every` measures the validation split every n epochs. By default (None)
+    the trainer measures as often as keeps validation near 1% of training time (every
+    few epochs for tiny networks, whose epochs take milliseconds), and at least every
+    10 s of training; always after the first and the last epoch. Epochs without a
+    measurement report `val_loss`, `accuracy` and `error_rate` as None.
+
+    `num_threads` calls `torch.set_num_threads` before training. It is process-wide,
+    so the trainer leaves it alone unless asked: a GUI training small networks beside
+    its own thread runs best with 1 (several threads on a busy 2-core machine made
+    steps 10-20x slower), while a headless run on a big machine wants them all.
+
+    The control methods are thread-safe and take effect before the next batch. Call
+    `save_checkpoint` from `on_event` or when no run is in progress.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        data: DataBundle,
+        config: TrainingConfig,
+        on_event: EventCallback | None = None,
+        mode: TrainingMode | None = None,
+        *,
+        num_threads: int | None = None,
+        step_event_every: int = 1,
+        validate_every: int | None = None,
+    ) -> None:
+        self.model = model
+        self.data = data
+        self.config = config
+        self.mode = mode if mode is not None else make_mode(config.mode)
+        self.on_event = on_event
+        self.num_threads = num_threads
+        self.step_event_every = step_event_every
+        self.validate_every = validate_every
+        self._validation_seconds: float | None = None
+        self._train_seconds_since_validation = 0.0
+        self.device: torch.device | None = None
+        self.epoch = 0  # completed epochs
+        self.global_step = 0
+        self.history: list[EpochEvent] = []
+        self.test_metrics: Metrics | None = None
+        self.lr = config.lr
+        self._control = threading.Condition()
+        self._stop_requested = False
+        self._paused = False
+        self._step_credits = 0
+        self._running = False
+        self._prepared = False
+        self._generator = torch.Generator()
+        self._schedule: Schedule | None = None
+        self._node_params: list[tuple[str, nn.Parameter]] = []
+        self._snapshot: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self._paused_seconds = 0.0
+
+    # ---- controls (any thread) -------------------------------------------------------
+
+    def stop(self) -> None:
+        """End the run in progress before its next batch (also while paused)."""
+        with self._control:
+            self._stop_requested = True
+            self._control.notify_all()
+
+    def pause(self) -> None:
+        """Wait before the next batch until `resume`, `step` or `stop`.
+
+        Called before `run`, the run starts paused (a Step button on a fresh run).
+        """
+        with self._control:
+            self._paused = True
+
+    def resume(self) -> None:
+        with self._control:
+            self._paused = False
+            self._control.notify_all()
+
+    def step(self) -> None:
+        """While paused, train exactly one more batch (then stay paused)."""
+        with self._control:
+            if self._paused:
+                self._step_credits += 1
+                self._control.notify_all()
+
+    @property
+    def is_running(self) -> bool:
+        return self._running
+
+    @property
+    def is_paused(self) -> bool:
+        return self._paused
+
+    # ---- setup -----------------------------------------------------------------------
+
+    def check(self) -> str | None:
+        """Why this network, data and config cannot train (a message), or None.
+
+        Runs the network on two samples to learn its output shape; an exception there
+        (a network that cannot run on this data) comes back as its message.
+        """
+        try:
+            resolve_device(self.config.device)
+            return self.mode.check(self.model, self.data, self.config)
+        except Exception as error:
+            return str(error) if isinstance(error, TrainingSetupError) else f"{type(error).__name__}: {error}"
+
+    def prepare(self) -> None:
+        """Choose the device, check the setup, seed, and build loss and optimizers.
+
+        `run` does this on first use; call it early to surface setup errors as
+        exceptions (`TrainingSetupError` for the ones a user can fix).
+        """
+        if self._prepared:
+            return
+        if self.num_threads:
+            torch.set_num_threads(self.num_threads)
+        self.device = resolve_device(self.config.device)
+        self.model.to(self.device)
+        self._seed()
+        self.mode.prepare(self.model, self.data, self.config, self.device)
+        self._schedule = Schedule.from_config(self.config, self.steps_per_epoch)
+        for optimizer in self.mode.optimizers():
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        self._node_params = [
+            (node_id_of(name, module), p)
+            for module in self.mode.modules().values()
+            for name, p in module.named_parameters()
+            if p.requires_grad
+        ]
+        self._snapshot = [(t, t.detach().clone()) for t in self._state_tensors()]
+        self._prepared = True
+
+    def _seed(self) -> None:
+        """The global seed covers dropout and other in-model randomness; shuffling has
+        its own generator, so listeners drawing random numbers cannot change it."""
+        seed = self.config.seed
+        # Seeding only the generators in use: `torch.manual_seed` also queues seeds for
+        # every accelerator kind, which costs more than a short run's whole setup.
+        torch.random.default_generator.manual_seed(seed)
+        if self.device.type == "cuda":
+            torch.cuda.manual_seed_all(seed)
+        self._generator.manual_seed(seed)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return max(1, math.ceil(self.mode.train_size / self.config.batch_size))
+
+    def _state_tensors(self) -> list[torch.Tensor]:
+        return [t for module in self.mode.modules().values() for t in module.state_dict().values()]
+
+    # ---- the run -----------------------------------------------------------------------
+
+    def run(self) -> FinishedEvent:
+        """Train until `config.epochs` are done (continuing from `self.epoch`)."""
+        with self._control:
+            if self._running:
+                raise RuntimeError("this Trainer is already running")
+            self._running = True
+            self._stop_requested = False  # a stale click from before this run
+        self._started_at = time.perf_counter()
+        self._paused_seconds = 0.0
+        try:
+            finished = self._run()
+        except Exception as error:  # the training thread must survive anything
+            finished = self._fail(error)
+        finally:
+            with self._control:
+                self._running = False
+                self._stop_requested = False
+                self._paused = False
+                self._step_credits = 0
+        self._emit_safely(finished)
+        return finished
+
+    def _run(self) -> FinishedEvent:
+        self.prepare()
+        self._first_epoch = self.epoch
+        self._emit(
+            StartedEvent(str(self.device), self.epoch, self.config.epochs, self.steps_per_epoch, self.mode.train_size)
+        )
+        reason: FinishReason = "completed"
+        while self.epoch < self.config.epochs and reason == "completed":
+            reason = self._train_epoch() or "completed"
+        self.test_metrics = self.mode.evaluate("test")
+        return FinishedEvent(reason, self.epoch, self.global_step, self._elapsed(), self.test_metrics)
+
+    def _fail(self, error: Exception) -> FinishedEvent:
+        if isinstance(error, TrainingSetupError):
+            message, trace = str(error), ""
+        else:
+            message, trace = f"{type(error).__name__}: {error}", traceback.format_exc()
+        self._emit_safely(ErrorEvent(message, trace))
+        return FinishedEvent("error", self.epoch, self.global_step, self._elapsed(), None, message)
+
+    def _train_epoch(self) -> FinishReason | None:
+        """One epoch; returns why training must end, or None to go on."""
+        every = self.step_event_every if self.on_event is not None else 0
+        meter = _LossMeter(self.device, eager=every == 1)
+        size, batch_size = self.mode.train_size, self.config.batch_size
+        window = _Window(self._active_time())
+        epoch_start = window.start
+        steps = 0
+        for index, batch in enumerate(self.mode.epoch_batches(self._generator, batch_size)):
+            single_step = False
+            if self._stop_requested or self._paused:
+                single_step = self._wait_while_paused()
+                if single_step is None:
+                    return "stopped"
+            if not self._schedule.is_constant:
+                self._set_lr(self._schedule.factor(self.epoch, index))
+            meter.add(self.mode.train_step(batch))
+            steps += 1
+            self.global_step += 1
+            window.samples += min(batch_size, size - index * batch_size)
+            if single_step or (every and steps % every == 0):
+                reason = self._report_steps(meter, steps, window)
+                if reason:
+                    return reason
+        epoch_seconds = self._active_time() - epoch_start
+        self._train_seconds_since_validation += epoch_seconds
+        return self._finish_epoch(meter.total() / max(steps, 1), size / max(epoch_seconds, 1e-9))
+
+    def _wait_while_paused(self) -> bool | None:
+        """Block while paused. None: stop; True: one single step granted; False: go on."""
+        waited_from = time.perf_counter()
+        announced = False
+        try:
+            while True:
+                with self._control:
+                    if self._stop_requested:
+                        return None
+                    if not self._paused:
+                        return False
+                    if self._step_credits:
+                        self._step_credits -= 1
+                        return True
+                    if announced:
+                        self._control.wait()
+                        continue
+                # Announce outside the lock: a listener may call resume() or stop().
+                self._emit(PausedEvent(self.epoch + 1, self.global_step))
+                announced = True
+        finally:
+            self._paused_seconds += time.perf_counter() - waited_from
+
+    def _report_steps(self, meter: _LossMeter, steps: int, window: _Window) -> FinishReason | None:
+        total = meter.total()
+        if not math.isfinite(total):
+            return self._diverge(total)
+        now = self._active_time()
+        loss = (total - window.loss_total) / max(steps - window.steps, 1)
+        rate = window.samples / max(now - window.start, 1e-9)
+        self._emit(StepEvent(self.epoch + 1, self.global_step, loss, self.lr, rate, self.mode.step_extras()))
+        window.reset(now, total, steps)
+        return None
+
+    def _finish_epoch(self, train_loss: float, samples_per_sec: float) -> FinishReason | None:
+        if not math.isfinite(train_loss):
+            return self._diverge(train_loss)
+        val_loss, accuracy = self._validate() if self._validation_due() else (None, None)
+        grad_norms, weights_finite = self._grad_norms_and_health()
+        if (val_loss is not None and not math.isfinite(val_loss)) or not weights_finite:
+            return self._diverge(float("nan"))
+        self.epoch += 1
+        self._keep_snapshot()
+        elapsed = self._elapsed()
+        done = self.epoch - self._first_epoch
+        event = EpochEvent(
+            epoch=self.epoch,
+            epochs=self.config.epochs,
+            step=self.global_step,
+            train_loss=train_loss,
+            val_loss=val_loss,
+            accuracy=accuracy,
+            error_rate=None if accuracy is None else 1.0 - accuracy,
+            lr=self.lr,
+            grad_norms=grad_norms,
+            samples_per_sec=samples_per_sec,
+            elapsed=elapsed,
+            eta=elapsed / done * (self.config.epochs - self.epoch),
+            extra=self.mode.epoch_extras(),
+        )
+        self.history.append(event)
+        self._emit(event)
+        return None
+
+    def _validation_due(self) -> bool:
+        epoch = self.epoch + 1
+        if epoch >= self.config.epochs:
+            return True
+        if self.validate_every:
+            return epoch % self.validate_every == 0
+        if self._validation_seconds is None:
+            return True
+        since = self._train_seconds_since_validation
+        return since * VALIDATION_SHARE >= self._validation_seconds or since >= MAX_SECONDS_WITHOUT_VALIDATION
+
+    def _validate(self) -> tuple[float | None, float | None]:
+        started = time.perf_counter()
+        scores = self.mode.validation_scores()
+        self._validation_seconds = time.perf_counter() - started
+        self._train_seconds_since_validation = 0.0
+        return scores
+
+    def _grad_norms_and_health(self) -> tuple[dict[str, float], bool]:
+        """L2 gradient norm per node id (last batch) and whether all weights are finite,
+        with a single device sync."""
+        with_grad = [(node, p.grad) for node, p in self._node_params if p.grad is not None]
+        params = [p.detach() for _, p in self._node_params]
+        if not params:
+            return {}, True
+        norms = torch._foreach_norm([g for _, g in with_grad] + params)
+        values = torch.stack(norms).double().tolist()
+        squares: dict[str, float] = {}
+        for (node, _), norm in zip(with_grad, values, strict=False):
+            squares[node] = squares.get(node, 0.0) + norm * norm
+        weights_finite = all(math.isfinite(v) for v in values[len(with_grad) :])
+        return {node: math.sqrt(s) for node, s in squares.items()}, weights_finite
+
+    def _diverge(self, loss: float) -> FinishReason:
+        self._restore_snapshot()
+        what = "NaN" if math.isnan(loss) else "infinite"
+        restored = f"the weights from the end of epoch {self.epoch}" if self.epoch else "the initial weights"
+        message = (
+            f"The loss became {what} during epoch {self.epoch + 1} (step {self.global_step}); training stopped "
+            f"and {restored} were restored. Try a smaller learning rate (now {self.lr:g}) or gradient clipping."
+        )
+        self._emit(DivergedEvent(self.epoch + 1, self.global_step, message))
+        return "diverged"
+
+    def _keep_snapshot(self) -> None:
+        with torch.no_grad():
+            for live, saved in self._snapshot:
+                saved.copy_(live)
+
+    def _restore_snapshot(self) -> None:
+        with torch.no_grad():
+            for live, saved in self._snapshot:
+                live.copy_(saved)
+        # Optimizer statistics (Adam's averages, momentum) are poisoned too.
+        for optimizer in self.mode.optimizers():
+            optimizer.state.clear()
+
+    def _set_lr(self, factor: float) -> None:
+        for optimizer in self.mode.optimizers():
+            for group in optimizer.param_groups:
+                group["lr"] = group["initial_lr"] * factor
+        self.lr = self.config.lr * factor
+
+    def _active_time(self) -> float:
+        return time.perf_counter() - self._paused_seconds
+
+    def _elapsed(self) -> float:
+        return self._active_time() - self._started_at
+
+    def _emit(self, event: TrainingEvent) -> None:
+        if self.on_event is not None:
+            self.on_event(event)
+
+    def _emit_safely(self, event: TrainingEvent) -> None:
+        try:
+            self._emit(event)
+        except Exception:
+            log.exception("the training event listener failed on %s", type(event).__name__)
+
+    # ---- checkpoints ------------------------------------------------------------------
+
+    def save_checkpoint(self, directory: str | Path) -> Path:
+        """Write `<role>.safetensors` per network (`model.safetensors`), the training
+        state, `history.csv`/`history.json` and `test_metrics.json` (when measured)."""
+        self.prepare()
+        folder = Path(directory)
+        for role, module in self.mode.modules().items():
+            checkpoint.save_weights(module, folder / f"{role}.safetensors", {"format": "neuroloom-weights"})
+        checkpoint.save_training_state(folder / TRAINING_STATE_FILE, self._training_state())
+        checkpoint.save_history(self.history, folder / "history.csv", folder / "history.json")
+        if self.test_metrics is not None:
+            checkpoint.save_metrics(self.test_metrics, folder / "test_metrics.json")
+        return folder
+
+    def load_checkpoint(self, directory: str | Path) -> None:
+        """Restore weights, optimizer state, counters, shuffling and history."""
+        self.prepare()
+        folder = Path(directory)
+        for role, module in self.mode.modules().items():
+            checkpoint.load_weights(module, folder / f"{role}.safetensors")
+        state = checkpoint.load_training_state(folder / TRAINING_STATE_FILE)
+        for optimizer, saved in zip(self.mode.optimizers(), state["optimizers"], strict=True):
+            optimizer.load_state_dict(saved)
+        self.epoch, self.global_step = int(state["epoch"]), int(state["global_step"])
+        self._generator.set_state(state["generator"])
+        history = folder / "history.json"
+        self.history = checkpoint.load_history(history) if history.exists() else []
+        self._keep_snapshot()
+
+    def _training_state(self) -> dict:
+        return {
+            "epoch": self.epoch,
+            "global_step": self.global_step,
+            "generator": self._generator.get_state(),
+            "optimizers": [optimizer.state_dict() for optimizer in self.mode.optimizers()],
+            "config": self.config.to_dict(),
+        }
+
+
+class _Window:
+    """What happened since the last step event: start time, loss total, steps, samples."""
+
+    def __init__(self, start: float) -> None:
+        self.reset(start, 0.0, 0)
+
+    def reset(self, start: float, loss_total: float, steps: int) -> None:
+        self.start = start
+        self.loss_total = loss_total
+        self.steps = steps
+        self.samples = 0
