@@ -18,7 +18,7 @@ FEATURE_NAMES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 LOSSES = ("CrossEntropyLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "BCEWithLogitsLoss", "NLLLoss", "MultiMarginLoss")
 OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
-MODES = ("supervised", "reconstruction")
+MODES = ("supervised", "reconstruction", "gan")
 
 CSV_FIELDS = (
     ParamSpec("path", "str", "", "the CSV file (relative paths are relative to the project file)"),
@@ -67,7 +67,7 @@ TRAINING_FIELDS = (
     ParamSpec("grad_clip", "float", 0.0, "clip the gradient norm to this (0 = off)", min=0.0, max=1e6),
     ParamSpec("schedule", "choice", "constant", "how the learning rate changes", choices=SCHEDULES),
     ParamSpec("warmup_epochs", "int", 0, "epochs of linear warm-up first", min=0, max=100_000),
-    ParamSpec("step_size", "int", 30, "epochs between step decays", min=1, max=100_000),
+    ParamSpec("step_size", "int", 50, "epochs between step decays", min=1, max=100_000),
     ParamSpec("gamma", "float", 0.5, "decay factor for step / exponential schedules", min=0.0, max=1.0),
     ParamSpec("batch_size", "int", 32, "samples per step", min=1, max=1_000_000),
     ParamSpec("epochs", "int", 200, "passes over the training data", min=1, max=1_000_000),
