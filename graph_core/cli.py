@@ -31,9 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("project", help="the .nlproj file")
 
+    from graph_core.export_cli import add_export_parser
     from graph_core.train_cli import add_train_parser
 
     add_train_parser(commands)
+    add_export_parser(commands)
     return parser
 
 
@@ -49,6 +51,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from graph_core.train_cli import run_train
 
         return run_train(args)
+    if args.command == "export":
+        from graph_core.export_cli import run_export
+
+        return run_export(args)
     return EXIT_UNREADABLE
 
 

@@ -21,6 +21,9 @@ def generate_code(graph: ModelGraph, class_name: str = "Model", header: str = ""
     forward = forward_source(p, graph)
     parts = [f'"""{header or "A neural network designed in NeuroLoom."}"""', "", "import torch", "from torch import nn"]
     extras = _extra_sources(used_types, "causal_mask(" in forward)
+    body = forward + "".join(p.modules.values()) + "".join(extras)
+    if "torch." not in body:
+        parts.remove("import torch")  # an unused import would be the first thing a linter flags
     if extras:
         parts[2:2] = ["import math", ""]
         parts += ["", "", "\n\n\n".join(extras)]

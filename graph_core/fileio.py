@@ -17,12 +17,23 @@ def atomic_write(path: str | os.PathLike, write: Callable[[Path], None]) -> None
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     try:
+        os.chmod(temporary, _mode_for(target))  # mkstemp makes it private (0600)
         write(Path(temporary))
         _fsync(temporary)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; new files get the usual 0666 minus umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _fsync(path: str) -> None:
