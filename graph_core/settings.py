@@ -4,6 +4,7 @@ table per section drives defaults, validation with places, and the GUI's control
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from graph_core.specs import ParamSpec
@@ -89,6 +90,14 @@ def defaults(fields: tuple[ParamSpec, ...]) -> dict[str, Any]:
     return {f.name: f.normalize(f.default) for f in fields}
 
 
+def key_place(place: str, key: str) -> str:
+    """`place.key`, or `place["key"]` when the key is not a plain name (a file may hold
+    any key, and `graph. nodes` would hide the space that makes it unknown)."""
+    if key.isidentifier() and key.isascii():
+        return f"{place}.{key}" if place else key
+    return f"{place}[{json.dumps(key)}]"
+
+
 def check_section(fields: tuple[ParamSpec, ...], value: Any, place: str) -> list[str]:
     """Problems with one section as `place.key: message` lines (unknown keys too)."""
     if not isinstance(value, dict):
@@ -98,7 +107,7 @@ def check_section(fields: tuple[ParamSpec, ...], value: Any, place: str) -> list
     for key, item in value.items():
         field = known.get(key)
         if field is None:
-            problems.append(f"{place}.{key}: unknown setting (known: {', '.join(known)})")
+            problems.append(f"{key_place(place, key)}: unknown setting (known: {', '.join(known)})")
         elif field.kind == "section":
             if item is not None:
                 problems.extend(check_section(SECTIONS[key], item, f"{place}.{key}"))

@@ -77,9 +77,9 @@ def _prepare(args) -> _Job:
 def _make_trainer(project, base_dir: Path, overrides: dict, threads: int | None):
     import torch
 
-    from graph_core.compiler import compile_graph
     from graph_core.data import DataImportError, load_dataset
-    from graph_core.training import Trainer, TrainingConfig
+    from graph_core.plan import CompileError
+    from graph_core.training import Trainer, TrainingConfig, TrainingSetupError, make_mode
     from graph_core.training.losses import check_loss_compatibility
 
     try:
@@ -92,8 +92,12 @@ def _make_trainer(project, base_dir: Path, overrides: dict, threads: int | None)
         data = load_dataset(project.data, base_dir=base_dir)
     except DataImportError as error:
         raise _Refused(str(error)) from None
-    model = compile_graph(project.graph, seed=config.seed)
-    problem = _input_problem(project.graph, model, data)
+    mode = make_mode(config.mode)
+    try:
+        model = mode.build_model(project.graph, config.seed)
+    except (CompileError, TrainingSetupError) as error:
+        raise _Refused(str(error)) from None
+    problem = _input_problem(project.graph, model, data) if config.mode != "gan" else None
     if problem:
         raise _Refused(problem)
     if config.mode == "supervised":
@@ -101,7 +105,7 @@ def _make_trainer(project, base_dir: Path, overrides: dict, threads: int | None)
         message = check_loss_compatibility(config.loss, shape, data)
         if message:
             raise _Refused(f"training.loss: {message}")
-    return Trainer(model, data, config, num_threads=threads, step_event_every=0)
+    return Trainer(model, data, config, mode=mode, num_threads=threads, step_event_every=0)
 
 
 def _input_problem(graph, model, data) -> str | None:

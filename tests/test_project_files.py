@@ -17,6 +17,7 @@ from graph_core.project import (
     save_project,
 )
 from graph_core.shapes import analyze
+from graph_core.subgraph import compile_roles
 
 REQUIRED_EXAMPLES = {
     "perceptron_xor", "mlp_xor", "mlp_spiral", "mlp_circle_l2", "residual_mlp", "cnn_digits",
@@ -154,6 +155,12 @@ def test_every_example_validates_compiles_and_runs():
         project = load_project(example.path)
         analysis = analyze(project.graph)
         assert analysis.ok and not analysis.diagnostics, (example.name, analysis.diagnostics)
-        model = compile_graph(project.graph, seed=0)
-        node = project.graph.node(model.input_ids[0])
-        assert model(torch.zeros(2, *node.params["shape"])).shape[0] == 2
+        roles = project.graph.roles()
+        models = (
+            compile_roles(project.graph, roles, seed=0)
+            if roles != [None]
+            else {None: compile_graph(project.graph, seed=0)}
+        )
+        for model in models.values():
+            inputs = [torch.zeros(2, *project.graph.node(i).params["shape"]) for i in model.input_ids]
+            assert model(*inputs).shape[0] == 2, example.name
