@@ -12,13 +12,14 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QToolBar,
@@ -39,9 +40,14 @@ from app.problems import ProblemsWidget
 from app.recovery import Autosaver, RecoveryInfo, RecoveryStore, remove_quietly
 from app.settings import AppSettings, default_data_dir
 from app.theme import Theme, apply_theme, get_theme
+from app.training.controller import TrainingController
+from app.training.dock import CanvasBanner, TrainingActions, TrainingDock
 from graph_core.project import Example, Project, ProjectError, list_examples, load_project, save_project
 
 APP_NAME = "NeuroLoom"
+# The live views and torch load this long after the window shows: the first paint never
+# waits for them, and they are ready before anyone presses Train.
+TORCH_WARM_UP_DELAY_MS = 400
 PROJECT_SUFFIX = ".nlproj"
 DEFAULT_SIZE = QSize(1400, 900)
 
@@ -66,6 +72,7 @@ class MainWindow(QMainWindow):
         apply_theme(QApplication.instance(), get_theme(self.settings.theme))
         self._install_prompts()
         self._build_widgets()
+        self._build_training()
         self._build_docks()
         self._build_actions()
         self._build_menus()
@@ -83,6 +90,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self._update_status()
+        self._build_lessons(start_page_on_launch=settings is None)
 
     # ----- injectable questions ---------------------------------------------------------
     def _install_prompts(self) -> None:
@@ -110,6 +118,65 @@ class MainWindow(QMainWindow):
         self.setDocumentMode(True)
         self.setTabPosition(Qt.DockWidgetArea.BottomDockWidgetArea, QTabWidget.TabPosition.North)
 
+    def _build_training(self) -> None:
+        """The training controller, its actions and dock, and the canvas banner. The live
+        views need pyqtgraph: they are built once torch is loaded, off the first paint."""
+        self.training = TrainingController(self.document, self)
+        self.training_actions = TrainingActions(self.training, self)
+        self.training_panel = TrainingDock(self.document, self.training, self.training_actions)
+        self.training_views: QWidget | None = None
+        self._views_holder = QLabel("The live views appear here once training is ready.")
+        self._views_holder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._views_holder.setProperty("role", "dim")
+        self.canvas_banner = CanvasBanner(self.canvas, self.training)
+        self.training.ready.connect(self._build_training_views)
+        self.training.runStarted.connect(self._show_training_views)
+        self.training.statusMessage.connect(self.show_message)
+        self.training_panel.previewWanted.connect(self._add_data_preview)
+        if self.training_panel.data_panel is not None:  # built already: torch was loaded
+            self._add_data_preview(self.training_panel.data_panel)
+        self._warm_up_timer = QTimer(self, singleShot=True, interval=TORCH_WARM_UP_DELAY_MS)
+        self._warm_up_timer.timeout.connect(self._warm_up_training)
+        self._warm_up_scheduled = False
+
+    def _warm_up_training(self) -> None:
+        """Soon after the first paint: the live views (pyqtgraph loads on this thread, in
+        about a second, before anyone works) and torch in the background."""
+        self._build_training_views()
+        self.training.warm_up()
+
+    def _build_training_views(self) -> None:
+        if self.training_views is not None:
+            return
+        try:
+            from app.training.views import TrainingViews
+        except ImportError:  # the live views are still being built
+            return
+        self.training_views = TrainingViews(self.training, self.canvas)
+        self.views_dock.setWidget(self.training_views)
+        self._views_holder.deleteLater()
+
+    def _add_data_preview(self, data_panel) -> None:
+        try:
+            from app.training.views import DataPreview
+        except ImportError:
+            return
+        data_panel.set_preview(DataPreview(self.training))
+
+    def _show_training_views(self, _info=None) -> None:
+        self.views_dock.show()
+        self.views_dock.raise_()
+
+    def show_training_layout(self) -> None:
+        """Arrange the window for watching a network learn: the training dock beside the
+        canvas, the live views large below it, and the layer palette put away."""
+        self.palette_dock.hide()
+        for dock in (self.training_dock, self.views_dock):
+            dock.show()
+            dock.raise_()
+        self.resizeDocks([self.training_dock], [360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.views_dock], [int(self.height() * 0.46)], Qt.Orientation.Vertical)
+
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)  # saveState/restoreState key docks by object name
@@ -135,11 +202,18 @@ class MainWindow(QMainWindow):
         self.code_dock = self._dock("Code", "code_dock", self.code_view, bottom)
         self.problems_dock = self._dock("Problems", "problems_dock", self.problems, bottom)
         self.history_dock = self._dock("History", "history_dock", self.undo_view, bottom)
+        self.training_dock = self._dock("Training", "training_dock", self.training_panel, right)
+        self.views_dock = self._dock("Live Views", "training_views_dock", self._views_holder, bottom)
         self.tabifyDockWidget(self.code_dock, self.problems_dock)
         self.tabifyDockWidget(self.problems_dock, self.history_dock)
-        for dock in (self.code_dock, self.problems_dock, self.history_dock):
+        self.tabifyDockWidget(self.history_dock, self.views_dock)
+        self.tabifyDockWidget(self.inspector_dock, self.training_dock)
+        for dock in (self.code_dock, self.problems_dock, self.history_dock, self.views_dock):
             dock.setTitleBarWidget(QWidget())  # their tabs name them; a title bar would repeat it
         self.code_dock.raise_()
+        self.inspector_dock.raise_()
+        if self.training.is_ready:  # torch was loaded before this window (another window, a test)
+            self._build_training_views()
 
     def _action(
         self,
@@ -204,6 +278,17 @@ class MainWindow(QMainWindow):
         dark = a("dark_theme", "&Dark Theme", None, "Ctrl+Shift+T", "theme", "Switch between light and dark")
         dark.setCheckable(True)
         dark.toggled.connect(lambda on: self.set_theme("dark" if on else "light"))
+        for name, action in self.training_actions.actions.items():
+            self.addAction(action)
+            self.actions[f"training_{name}"] = action
+        a(
+            "training_layout",
+            "Training &Layout",
+            self.show_training_layout,
+            None,
+            None,
+            "Arrange the window for training",
+        )
         a("shortcuts", "&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/", "keyboard")
         a("about", f"&About {APP_NAME}", self.show_about, None, "info")
 
@@ -230,6 +315,7 @@ class MainWindow(QMainWindow):
         self._fill_examples_menu()
         file_menu.addSeparator()
         file_menu.addActions([self.actions["save"], self.actions["save_as"]])
+        self._build_export_import(file_menu)
         file_menu.addSeparator()
         file_menu.addAction(self.actions["quit"])
         edit = bar.addMenu("&Edit")
@@ -246,8 +332,42 @@ class MainWindow(QMainWindow):
         panels = view.addMenu("&Panels")
         for dock in self._docks():
             panels.addAction(dock.toggleViewAction())
+        train = bar.addMenu("T&rain")
+        train.addActions([self.actions[f"training_{n}"] for n in ("train", "pause", "step", "stop")])
+        train.addSeparator()
+        train.addActions([self.actions["training_continue"], self.actions["training_reset"]])
+        train.addSeparator()
+        train.addAction(self.actions["training_layout"])
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.actions["shortcuts"], self.actions["about"]])
+
+    def _build_export_import(self, file_menu: QMenu) -> None:
+        """File > Export… (Ctrl+E) and File > Import. The dialogs load torch when first
+        opened, not with the window."""
+
+        def export() -> None:
+            from app.dialogs.export_dialog import show_export_dialog
+
+            show_export_dialog(self)
+
+        def import_weights() -> None:
+            from app.dialogs.import_dialog import show_import_weights_dialog
+
+            show_import_weights_dialog(self)
+
+        def import_module() -> None:
+            from app.dialogs.import_dialog import show_import_module_dialog
+
+            show_import_module_dialog(self)
+
+        a = self._action
+        a("export", "&Export…", export, "Ctrl+E", None, "Export the network as files other tools load, each verified")
+        a("import_weights", "&Weights…", import_weights, None, None, "Load weights from safetensors or a state dict")
+        a("import_module", "PyTorch &Module…", import_module, None, None, "Trace a PyTorch nn.Module onto a new canvas")
+        file_menu.addSeparator()
+        file_menu.addAction(self.actions["export"])
+        import_menu = file_menu.addMenu("&Import")
+        import_menu.addActions([self.actions["import_weights"], self.actions["import_module"]])
 
     def _fill_examples_menu(self) -> None:
         for example in list_examples():
@@ -283,6 +403,7 @@ class MainWindow(QMainWindow):
             ("undo", "redo"),
             ("cut", "copy", "paste", "duplicate", "delete"),
             ("fit", "auto_layout", "snap"),
+            ("training_train", "training_pause", "training_step", "training_stop", "training_reset"),
             ("dark_theme",),
         )
         for index, group in enumerate(groups):
@@ -301,8 +422,23 @@ class MainWindow(QMainWindow):
         for label in (self.nodes_label, self.params_label, self.validity_label):
             status.addPermanentWidget(label)
 
+    def _build_lessons(self, start_page_on_launch: bool) -> None:
+        """Lessons, lenses, the language menu and the start page (`app.lessons`). The start
+        page opens on first launch only with the user's own settings, never in tests."""
+        from app.lessons.integration import LessonsController
+
+        self.lessons = LessonsController(self, start_page_on_launch)
+
     def _docks(self) -> list[QDockWidget]:
-        return [self.palette_dock, self.inspector_dock, self.code_dock, self.problems_dock, self.history_dock]
+        return [
+            self.palette_dock,
+            self.inspector_dock,
+            self.training_dock,
+            self.code_dock,
+            self.problems_dock,
+            self.history_dock,
+            self.views_dock,
+        ]
 
     def _connect_document(self) -> None:
         doc = self.document
@@ -437,6 +573,17 @@ class MainWindow(QMainWindow):
         self.show_message(example.description or example.title, 8000)
         return True
 
+    def open_unsaved_project(self, project: Project, title: str) -> bool:
+        """Open `project` (e.g. an imported network) as a new document with unsaved
+        changes, called `title`; saving asks where. False when the user keeps the
+        current document."""
+        if not self.maybe_discard_changes():
+            return False
+        self._load(project, None, title)
+        self.document.mark_modified()
+        self.show_message(f"Opened {title}")
+        return True
+
     def _load(self, project, path: Path | None, untitled_name: str | None) -> None:
         self._untitled_name = untitled_name or "Untitled"
         self.document.replace(project, path)
@@ -561,7 +708,15 @@ class MainWindow(QMainWindow):
             return
         self.save_layout()
         self.recovery.close()
+        self._warm_up_timer.stop()  # closed before torch began loading: never begin
+        self.training.shutdown()
         event.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._warm_up_scheduled:
+            self._warm_up_scheduled = True
+            self._warm_up_timer.start()
 
 
 def _counts(diagnostics) -> tuple[int, int]:

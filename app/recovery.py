@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer
 from shiboken6 import isValid
 
-from graph_core.fileio import atomic_write_text
+from graph_core.fileio import atomic_write_text, process_alive, remove_orphans
 from graph_core.project import Project, ProjectError, project_from_dict, project_to_dict
 
 RECOVERY_FORMAT = "neuroloom-recovery"
@@ -66,7 +66,9 @@ class RecoveryStore:
 
     def pending(self) -> list[RecoveryInfo]:
         """Copies whose owner is gone and that are newer than their saved file, newest
-        first. Stale copies (the file was saved later) are deleted on the way."""
+        first. Stale copies (the file was saved later) are deleted on the way, and so are
+        half-written copies of sessions killed while writing one."""
+        remove_orphans(self.directory)
         found = []
         for file in self.directory.glob("recovery-*.json"):
             info = _read_info(file)
@@ -170,19 +172,7 @@ def _owner_alive(file: Path) -> bool:
     pid = _pid_of(file)
     if pid == os.getpid():
         return str(file) in _live_files
-    return pid is not None and _process_alive(pid)
-
-
-def _process_alive(pid: int) -> bool:
-    if os.name != "posix":
-        return False  # os.kill(pid, 0) would end the process on Windows; offer the copy
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # another user's live process
-    return True
+    return pid is not None and process_alive(pid)
 
 
 def _pid_of(file: Path) -> int | None:

@@ -13,6 +13,7 @@ import itertools
 import linecache
 import re
 import types
+import weakref
 import zlib
 
 import torch
@@ -94,6 +95,9 @@ def compile_graph(graph: ModelGraph, seed: int | None = None, outputs: list[str]
         lambda ns: ns.update(forward=generated.forward, forward_nodes=generated.forward_nodes, __module__=__name__),
     )
     model = cls()
+    # The source stays readable in tracebacks while the model lives, and no longer: an
+    # entry per compile would pile up over a session's runs.
+    weakref.finalize(model, linecache.cache.pop, filename, None)
     for node_id, module_source in p.modules.items():
         model.add_module(p.names[node_id], _instantiate(module_source, node_id, seed))
     model.input_ids = list(p.inputs)

@@ -233,7 +233,10 @@ def _read_zip(path: Path) -> WeightsFile:
 
 def _read_state_dict(path: Path) -> WeightsFile:
     try:
-        data = torch.load(path, map_location="cpu", weights_only=True)
+        # An open file, not the path: torch.load hands any path ending in .safetensors to
+        # safetensors, whose errors would escape; the content decides here.
+        with path.open("rb") as handle:
+            data = torch.load(handle, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as error:
         found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(error))
         what = f" ({found.group(1)})" if found else ""

@@ -6,7 +6,6 @@ each problem; saving is atomic; old versions are migrated forward.
 from __future__ import annotations
 
 import json
-import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,13 +15,14 @@ from typing import Any
 from graph_core.fileio import atomic_write_text
 from graph_core.graph import GraphError, ModelGraph
 from graph_core.registry import canonical_type, get_spec, has_spec
-from graph_core.settings import DATA_FIELDS, TRAINING_FIELDS, VIEW_FIELDS, check_section, complete
+from graph_core.settings import DATA_FIELDS, TRAINING_FIELDS, VIEW_FIELDS, check_section, complete, key_place
 
 FORMAT = "neuroloom-project"
 VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 20_000
 MAX_PROBLEMS = 20
+MAX_PROBLEM_CHARS = 500
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "assets" / "examples"
 _TOP_KEYS = ("format", "version", "graph", "data", "training", "view")
 
@@ -31,11 +31,17 @@ class ProjectError(ValueError):
     """A project file that cannot be used; `problems` lists each with its place."""
 
     def __init__(self, problems: list[str], path: str | os.PathLike | None = None):
-        self.problems = problems[:MAX_PROBLEMS]
+        self.problems = [_clip(problem) for problem in problems[:MAX_PROBLEMS]]
         self.path = str(path) if path is not None else None
         head = f"{Path(self.path).name}: " if self.path else ""
         more = f"\n(and {len(problems) - MAX_PROBLEMS} more problems)" if len(problems) > MAX_PROBLEMS else ""
         super().__init__(head + "\n".join(self.problems) + more)
+
+
+def _clip(problem: str) -> str:
+    """A hostile file can hold a megabyte-long key or type name: messages quote at most
+    the start of it, so an error dialog stays readable."""
+    return problem if len(problem) <= MAX_PROBLEM_CHARS else problem[: MAX_PROBLEM_CHARS - 1] + "…"
 
 
 @dataclass
@@ -58,7 +64,10 @@ class Project:
 def _migrate_0_to_1(doc: dict) -> dict:
     """Version 0 (the pre-release draft) named a node's type `layer` and stored edges as
     [src, dst] pairs."""
-    graph = dict(doc.get("graph", {}))
+    graph = doc.get("graph", {})
+    if not (isinstance(graph, dict) and all(isinstance(graph.get(k, []), list) for k in ("nodes", "edges"))):
+        return {**doc, "version": 1}  # nothing to migrate; the checks name the problem
+    graph = dict(graph)
     nodes = []
     for node in graph.get("nodes", []):
         node = dict(node) if isinstance(node, dict) else node
@@ -129,7 +138,9 @@ def _refuse_constant(name: str) -> Any:
 def project_from_dict(doc: Any, path: str | os.PathLike | None = None) -> Project:
     """Check a parsed project document and build the Project. Raises ProjectError."""
     doc = _check_header(doc, path)
-    problems = [f"{key}: unknown section (known: {', '.join(_TOP_KEYS)})" for key in doc if key not in _TOP_KEYS]
+    problems = [
+        f"{key_place('', key)}: unknown section (known: {', '.join(_TOP_KEYS)})" for key in doc if key not in _TOP_KEYS
+    ]
     problems += _check_graph(doc.get("graph"))
     problems += check_section(DATA_FIELDS, doc.get("data", {}), "data")
     problems += check_section(TRAINING_FIELDS, doc.get("training", {}), "training")
@@ -171,7 +182,7 @@ def _check_graph(graph: Any) -> list[str]:
     if not isinstance(graph, dict):
         return ["graph: must be an object with nodes, edges and outputs"]
     problems = [
-        f"graph.{key}: unknown key (known: nodes, edges, outputs)"
+        f"{key_place('graph', key)}: unknown key (known: nodes, edges, outputs)"
         for key in graph
         if key not in ("nodes", "edges", "outputs")
     ]
@@ -189,7 +200,7 @@ def _check_graph(graph: Any) -> list[str]:
         problems.append("graph.outputs: must be a list of node ids")
     else:
         for index, node_id in enumerate(outputs):
-            if node_id not in seen:
+            if not isinstance(node_id, str) or node_id not in seen:
                 problems.append(f"graph.outputs[{index}]: {node_id!r} is not a node id")
     return problems
 
@@ -198,7 +209,7 @@ def _check_node(node: Any, place: str, seen: set[str]) -> list[str]:
     if not isinstance(node, dict):
         return [f"{place}: must be an object with id, type and params"]
     problems = [
-        f"{place}.{key}: unknown key (known: id, type, params, pos, role)"
+        f"{key_place(place, key)}: unknown key (known: id, type, params, pos, role)"
         for key in node
         if key not in ("id", "type", "params", "pos", "role")
     ]
@@ -228,7 +239,8 @@ def _check_node(node: Any, place: str, seen: set[str]) -> list[str]:
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and abs(value) < 1e9
+    # abs() first: math.isfinite raises OverflowError for an int too large for a float.
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) < 1e9
 
 
 def _check_params(params: Any, type_name: str, place: str) -> list[str]:
@@ -241,7 +253,7 @@ def _check_params(params: Any, type_name: str, place: str) -> list[str]:
             param = spec.param(name)
         except KeyError:
             known = ", ".join(p.name for p in spec.params) or "none"
-            problems.append(f"{place}.{name}: {spec.type} has no such parameter (parameters: {known})")
+            problems.append(f"{key_place(place, name)}: {spec.type} has no such parameter (parameters: {known})")
             continue
         problem = param.check(value)
         if problem:
@@ -259,12 +271,12 @@ def _check_edge_list(edges: Any, node_ids: set[str]) -> list[str]:
             problems.append(f"{place}: must be an object with src and dst")
             continue
         problems += [
-            f"{place}.{k}: unknown key (known: src, dst, src_port, dst_port)"
+            f"{key_place(place, k)}: unknown key (known: src, dst, src_port, dst_port)"
             for k in edge
             if k not in ("src", "dst", "src_port", "dst_port")
         ]
         for key in ("src", "dst"):
-            if edge.get(key) not in node_ids:
+            if not isinstance(edge.get(key), str) or edge[key] not in node_ids:
                 problems.append(f"{place}.{key}: {edge.get(key)!r} is not a node id")
     return problems
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +60,14 @@ class ParamSpec:
         return value
 
 
+def _is_finite(value: int | float) -> bool:
+    """`math.isfinite`, but an int too large for a float (10**400 in a file) is refused
+    instead of raising OverflowError."""
+    if isinstance(value, int):
+        return abs(value) <= sys.float_info.max
+    return math.isfinite(value)
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -94,7 +103,7 @@ def _check_int(spec: ParamSpec, value: Any) -> str | None:
 def _check_float(spec: ParamSpec, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return "must be a number"
-    if not math.isfinite(value):
+    if not _is_finite(value):
         return "must be a finite number"
     if not _in_range(spec, value):
         return f"must be a number {_range_text(spec)}"
@@ -170,7 +179,7 @@ def _check_str(spec: ParamSpec, value: Any) -> str | None:
 def _check_floats(spec: ParamSpec, value: Any) -> str | None:
     if not isinstance(value, (list, tuple)) or len(value) != spec.dims:
         return f"must be a list of {spec.dims} numbers"
-    if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) for v in value):
+    if any(isinstance(v, bool) or not isinstance(v, (int, float)) or not _is_finite(v) for v in value):
         return f"must be a list of {spec.dims} numbers"
     if not all(_in_range(spec, v) for v in value):
         return f"every number must be {_range_text(spec)}"

@@ -157,7 +157,7 @@ def test_generated_train_py_trains_one_epoch_in_a_fresh_process(export_dir, tmp_
     assert "epoch 1/1: train loss" in result.stdout and "validation loss" in result.stdout
     assert "[rank 0 of 1] done" in result.stdout
     model = import_model_py(folder / "model.py", out)
-    assert model(torch.zeros(3, 2)).shape == (3, 2)
+    assert model(torch.zeros(3, 4)).shape == (3, 2)
 
 
 def test_train_py_reproduces_the_project_settings(tmp_path):

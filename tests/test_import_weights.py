@@ -34,7 +34,7 @@ def test_weights_load_into_a_matching_graph_with_every_node_matched(trained, tmp
     assert report.complete and report.applied
     assert report.matched == ["fc1", "fc2", "out"]
     assert report.kind == ("safetensors" if name.endswith("safetensors") else "state dict")
-    x = torch.randn(4, 2)
+    x = torch.randn(4, 4)  # the spiral example has features x1, x2, sin(x1), sin(x2)
     torch.testing.assert_close(model(x), trained(x), rtol=0, atol=0)
 
 

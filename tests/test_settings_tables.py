@@ -5,7 +5,14 @@ from dataclasses import fields
 
 from graph_core.data import DATASETS, FEATURES
 from graph_core.settings import DATA_FIELDS, DATASET_NAMES, FEATURE_NAMES, TRAINING_FIELDS, defaults
-from graph_core.training.config import DEVICE_NAMES, LOSS_NAMES, MODE_NAMES, OPTIMIZER_NAMES, SCHEDULE_NAMES, TrainingConfig
+from graph_core.training.config import (
+    DEVICE_NAMES,
+    LOSS_NAMES,
+    MODE_NAMES,
+    OPTIMIZER_NAMES,
+    SCHEDULE_NAMES,
+    TrainingConfig,
+)
 
 
 def test_training_table_matches_training_config():

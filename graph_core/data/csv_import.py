@@ -6,11 +6,13 @@ the row as a spreadsheet numbers it (header = row 1) and the column.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -26,8 +28,17 @@ TaskChoice = Literal["auto", "classification", "regression"]
 MAX_AUTO_CLASSES = 20
 # Beyond this many distinct values a "classification" target is surely a mistake.
 MAX_CLASSES = 1000
+# Beyond these a file is surely not a table to train on here; both are checked before
+# the expensive parts (reading, parsing every cell).
+MAX_CSV_BYTES = 256 * 2**20
+MAX_COLUMNS = 10_000
 _DELIMITERS = (",", ";", "\t")
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Excel's "Unicode text" export is UTF-16 with a byte-order mark; UTF-32's marks start
+# like UTF-16's, so they are looked for first.
+_BOMS = (
+    ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
+    ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
+)
 
 
 @dataclass
@@ -38,12 +49,16 @@ class _Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]
     decimal_comma: bool
+    _index: dict[str, int] = field(init=False, repr=False)  # column name -> position
 
     def cell_error(self, row: int, column: str, problem: str) -> DataImportError:
         return DataImportError(f'{self.name}, row {row}, column "{column}": {problem}')
 
+    def __post_init__(self) -> None:
+        self._index = {column: i for i, column in enumerate(self.header)}
+
     def column(self, name: str) -> list[str]:
-        index = self.header.index(name)
+        index = self._index[name]
         return [cells[index] for _, cells in self.rows]
 
 
@@ -83,19 +98,31 @@ def _read_text(path: Path) -> str:
     if path.is_dir():
         raise DataImportError(f"{path} is a folder, not a CSV file")
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise DataImportError(
+                f"{path.name} is {size / 2**20:,.0f} MB; CSV imports are limited to {MAX_CSV_BYTES // 2**20} MB "
+                "(the data is held in memory while training)"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise DataImportError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    # Excel's "Unicode text" export is UTF-16 with a byte-order mark; accept it too.
-    encoding = "utf-16" if raw.startswith(_UTF16_BOMS) else "utf-8-sig"
+    encoding = next((name for boms, name in _BOMS if raw.startswith(boms)), "utf-8-sig")
     try:
-        return raw.decode(encoding)
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         bad = raw[exc.start]
         raise DataImportError(
             f"{path.name} is not UTF-8 text (byte 0x{bad:02x} at offset {exc.start}); "
             'save it as "CSV UTF-8" and import it again'
         ) from None
+    if "\x00" in text:
+        row = text.count("\n", 0, text.index("\x00")) + 1
+        raise DataImportError(
+            f"{path.name}, row {row}: holds NUL characters, so it is not plain text: UTF-16 or UTF-32 without a "
+            'byte-order mark, or not a CSV file at all; save it as "CSV UTF-8" and import it again'
+        )
+    return text
 
 
 def _delimiter(text: str) -> str:
@@ -116,6 +143,10 @@ def _parse(path: Path) -> _Table:
     # Spreadsheets leave trailing separators; the header row has some name, so this stops.
     while not header[-1]:
         header.pop()
+    if len(header) > MAX_COLUMNS:
+        raise DataImportError(
+            f"{path.name}, row {header_row}: the header has {len(header):,} columns; at most {MAX_COLUMNS:,} are supported"
+        )
     _check_header(path.name, header_row, header)
     rows = [(number, _fit_to_header(path.name, number, cells, header)) for number, cells in records[1:]]
     if not rows:
@@ -148,7 +179,7 @@ def _check_header(name: str, row: int, header: list[str]) -> None:
     for i, column in enumerate(header, start=1):
         if not column:
             raise DataImportError(f"{name}, row {row}: column {i} has no name in the header")
-    duplicates = sorted({c for c in header if header.count(c) > 1})
+    duplicates = sorted(c for c, n in Counter(header).items() if n > 1)
     if duplicates:
         raise DataImportError(f"{name}, row {row}: the header names columns twice: {', '.join(duplicates)}")
 
@@ -166,9 +197,10 @@ def _fit_to_header(name: str, row: int, cells: list[str], header: list[str]) -> 
 
 
 def _choose_columns(table: _Table, target: str, features: Sequence[str] | None) -> list[str]:
-    available = ", ".join(f'"{c}"' for c in table.header)
+    names = set(table.header)
     for column in [target, *(features or [])]:
-        if column not in table.header:
+        if column not in names:
+            available = ", ".join(f'"{c}"' for c in table.header[:50]) + (", ..." if len(table.header) > 50 else "")
             raise DataImportError(f'{table.name} has no column "{column}"; available columns: {available}')
     if features is None:
         features = [c for c in table.header if c != target]

@@ -163,7 +163,9 @@ class Trainer:
     # ---- controls (any thread) -------------------------------------------------------
 
     def stop(self) -> None:
-        """End the run in progress before its next batch (also while paused)."""
+        """End the run in progress before its next batch (also while paused). Called
+        before `run()` has started, the run ends before its first batch: a Stop pressed
+        while the training thread is still starting is never lost."""
         with self._control:
             self._stop_requested = True
             self._control.notify_all()
@@ -243,8 +245,11 @@ class Trainer:
         if self.fast == "off":
             self.fast_reason = "the fast path is off"
             return
-        from graph_core.training.fast import plan_fast_training
-
+        try:
+            from graph_core.training.fast import plan_fast_training
+        except ImportError as error:  # a partial install: the eager path always works
+            self.fast_reason = f"the fast path cannot be imported: {error}"
+            return
         plan = plan_fast_training(self.mode, self.config, self.device, auto=self.fast == "auto")
         if isinstance(plan, str):
             self.fast_reason = plan
@@ -253,7 +258,7 @@ class Trainer:
         if self._fast_runner is None:
             from graph_core.training.fast.compiler import unavailable_reason
 
-            self.fast_reason = unavailable_reason() or "the fast path's kernels are not loaded yet (fast.warm_up())"
+            self.fast_reason = unavailable_reason() or "the fast path's kernels could not be loaded"
 
     @property
     def uses_fast_path(self) -> bool:
@@ -286,7 +291,6 @@ class Trainer:
             if self._running:
                 raise RuntimeError("this Trainer is already running")
             self._running = True
-            self._stop_requested = False  # a stale click from before this run
         self._started_at = time.perf_counter()
         self._paused_seconds = 0.0
         try:
@@ -318,10 +322,30 @@ class Trainer:
     def _fail(self, error: Exception) -> FinishedEvent:
         if isinstance(error, TrainingSetupError):
             message, trace = str(error), ""
+        elif _is_out_of_memory(error):
+            message, trace = self._out_of_memory(error), traceback.format_exc()
         else:
             message, trace = f"{type(error).__name__}: {error}", traceback.format_exc()
         self._emit_safely(ErrorEvent(message, trace))
         return FinishedEvent("error", self.epoch, self.global_step, self._elapsed(), None, message)
+
+    def _out_of_memory(self, error: BaseException) -> str:
+        """A step that ran out of memory may have updated some weights and not others:
+        put back the last good ones and hand the cached memory back, so the next run
+        (with a smaller batch) starts clean."""
+        if self._prepared:
+            self._restore_snapshot()
+        on_gpu = self.device is not None and self.device.type == "cuda"
+        if on_gpu:
+            torch.cuda.empty_cache()
+        restored = f"the weights from the end of epoch {self.epoch}" if self.epoch else "the initial weights"
+        detail = str(error).strip().split("\n")[0][:160]
+        return (
+            f"Out of memory in epoch {self.epoch + 1} (step {self.global_step + 1}); training stopped and {restored} "
+            f"were restored. Try a smaller batch size (now {self.config.batch_size}) or a smaller network"
+            + (", or train on the CPU." if on_gpu else ".")
+            + (f" ({detail})" if detail else "")
+        )
 
     def _train_epoch(self) -> FinishReason | None:
         """One epoch; returns why training must end, or None to go on."""
@@ -587,6 +611,13 @@ class Trainer:
             "optimizers": [optimizer.state_dict() for optimizer in self.mode.optimizers()],
             "config": self.config.to_dict(),
         }
+
+
+def _is_out_of_memory(error: BaseException) -> bool:
+    """A device's OutOfMemoryError, or the CPU allocator's failure (a RuntimeError)."""
+    if isinstance(error, (torch.OutOfMemoryError, MemoryError)):
+        return True
+    return isinstance(error, RuntimeError) and "can't allocate memory" in str(error)
 
 
 class _Window:

@@ -219,7 +219,7 @@ class TrainingViews(QWidget):
         trainer = getattr(self.controller, "trainer", None)
         if bundle is None or model is None or bundle.task != "regression" or not len(bundle.x_test):
             return
-        if trainer is not None and trainer.is_running():
+        if trainer is not None and trainer.is_running:
             return
         try:
             from graph_core.training.metrics import model_device, outputs_in_batches

@@ -1,0 +1,147 @@
+"""The lessons in the window: the start page lists them and opens one through the normal
+open path, the side panel walks through the steps and points at controls that exist,
+and the lenses, diagnosis, learning-rate finder and GAN view follow a run in the app."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+from app.lessons.integration import START_PAGE_KEY, wants_start_page
+from app.lessons.targets import Target
+
+READY_TIMEOUT = 120_000
+RUN_TIMEOUT = 60_000
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture
+def window(make_main_window, qtbot):
+    """A shown window with training ready; its threads are joined at the end."""
+    made = make_main_window()
+    made.training.warm_up()
+    qtbot.waitUntil(lambda: made.training.is_ready and made.training_views is not None, timeout=READY_TIMEOUT)
+    yield made
+    made.lessons.lenses.stop()
+    assert made.training.shutdown(30_000)
+
+
+def train(qtbot, window, **training) -> None:
+    window.document.project.training.update({"device": "cpu", **training})
+    with qtbot.waitSignal(window.training.runFinished, timeout=RUN_TIMEOUT):
+        window.actions["training_train"].trigger()
+
+
+def test_the_start_page_lists_every_lesson_and_a_card_opens_its_project_and_panel(window, qtbot):
+    page = window.lessons.show_start_page()
+    assert len(page.cards) == 12 and page.isVisible()
+    qtbot.mouseClick(page.cards[1].button, Qt.MouseButton.LeftButton)
+    assert not page.isVisible()
+    assert window.lessons.current.key == "perceptron_mlp"
+    assert set(window.document.graph.node_ids()) == {"x", "out"}
+    assert window.windowTitle().startswith("Perceptron vs multi-layer perceptron")
+    assert window.lessons.lesson_dock.isVisible()
+    assert window.lessons.panel.counter.text() == "Step 1 of 5"
+
+
+def test_the_start_page_opens_on_first_launch_and_then_as_the_user_chose(window, qtbot):
+    settings = window.settings
+    assert wants_start_page(settings)  # nothing stored yet: the first launch
+    page = window.lessons.show_start_page()
+    assert not page.show_at_startup.isChecked()  # shown once, unless the user ticks it
+    qtbot.mouseClick(page.close_button, Qt.MouseButton.LeftButton)
+    assert settings._s.value(START_PAGE_KEY) in (False, "false")
+    assert not wants_start_page(settings)
+
+
+def test_windows_built_with_injected_settings_never_open_the_start_page_by_themselves(window):
+    assert window.lessons.start_page is None
+
+
+def test_every_step_of_every_lesson_points_at_a_control_that_exists(window, qtbot):
+    lessons = window.lessons
+    for lesson in lessons.lessons:
+        assert lessons.open_lesson(lesson.key), lesson.key
+        for index, step in enumerate(lesson.steps):
+            lessons.panel.go_to(index)
+            target = lessons.point_at_step()
+            assert isinstance(target, Target), f"{lesson.key} step {index + 1}: {step.target}"
+            assert target.widget is not None or isinstance(target.action, QAction), step.target
+            if target.widget is not None:
+                assert isinstance(target.widget, QWidget) and target.widget.isVisible(), step.target
+
+
+def test_next_opens_the_second_project_of_a_lesson_and_keeps_the_first_boundary(window, qtbot):
+    lessons = window.lessons
+    lessons.open_lesson("perceptron_mlp")
+    lessons.panel.next()
+    train(qtbot, window, epochs=3)
+    window.training_views.flush()
+    lessons.panel.next()  # leaves the Train step: its boundary is kept
+    assert "hidden" in window.document.graph.node_ids()
+    assert len(lessons.panel.captures) == 1
+    lessons.panel.back()
+    assert lessons.panel.index == 1
+    assert "hidden" in window.document.graph.node_ids()  # going back does not reopen
+
+
+def test_the_diagnosis_panel_fills_while_the_overfitting_lesson_trains(window, qtbot):
+    window.lessons.open_lesson("overfitting")
+    panel = window.lessons.lenses.widgets["diagnosis"]
+    train(qtbot, window)
+    qtbot.waitUntil(lambda: any(f.code == "overfitting" for f in panel.findings), timeout=10_000)
+    assert panel.cards[0].message.text()
+
+
+def test_the_gan_lesson_trains_in_the_app_and_its_view_shows_the_generated_points(window, qtbot):
+    window.lessons.open_lesson("gan")
+    train(qtbot, window, epochs=4)
+    view = window.lessons.lenses.widgets["gan"]
+    qtbot.waitUntil(lambda: view.frame is not None and view.frame.epoch == 4, timeout=10_000)
+    assert view.frame.generated.shape == (300, 2)
+    assert window.lessons.lenses.docks["gan"].isVisible()
+
+
+def test_the_learning_rate_finder_runs_off_the_gui_thread_and_its_rate_goes_to_the_settings(window, qtbot):
+    window.lessons.open_lesson("optimizers")
+    assert window.lessons.lenses.find_lr()
+    view = window.lessons.lenses.widgets["lr_finder"]
+    assert not view.find_button.isEnabled()  # the sweep runs while the window stays live
+    qtbot.waitUntil(lambda: view.result is not None, timeout=RUN_TIMEOUT)
+    qtbot.mouseClick(view.use_button, Qt.MouseButton.LeftButton)
+    assert window.document.project.training["lr"] == pytest.approx(view.chosen_rate, rel=0.01)
+    assert window.training_panel.settings_panel.editor("lr").value() == pytest.approx(view.chosen_rate, rel=0.01)
+
+
+def test_the_timeline_replays_an_earlier_epoch_into_the_boundary(window, qtbot):
+    window.lessons.open_lesson("neuron")
+    slider = window.lessons.lenses.open_lens("timeline").widget()
+    train(qtbot, window, epochs=6)
+    qtbot.waitUntil(lambda: slider.epochs == list(range(7)), timeout=10_000)
+    boundary = window.training_views.boundary
+    with qtbot.waitSignal(slider.epoch_chosen):
+        slider.select_epoch(1)
+    assert window.lessons.lenses.replaying
+    assert slider.position.text() == "Epoch 1 of 6"
+    slider.go_live()
+    assert not window.lessons.lenses.replaying
+    assert boundary.isVisible()
+
+
+def test_pointing_at_an_activation_node_shows_its_inputs_in_the_activation_lens(window, qtbot):
+    window.lessons.open_lesson("activations")
+    train(qtbot, window, epochs=2)
+    window.training_views.flush()
+    window.show_node("relu")
+    lens = window.lessons.lenses.widgets["activations"]
+    qtbot.waitUntil(lambda: lens.node_id == "relu", timeout=5_000)
+    assert lens.name == "ReLU" and lens.node_values.size > 0
