@@ -12,8 +12,8 @@ EXAMPLES = [e for e in list_examples() if load_project(e.path).training["mode"] 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 def test_the_training_loss_of_every_example_falls(example):
     project = load_project(example.path)
-    config = TrainingConfig.from_dict({**project.training, "epochs": 3, "device": "cpu"})
-    data = load_dataset({**project.data, "samples": min(project.data["samples"], 300)})
+    config = TrainingConfig.from_dict({**project.training, "epochs": 4, "device": "cpu"})
+    data = load_dataset({**project.data, "samples": min(project.data["samples"], 400)})
     mode = make_mode(config.mode)
     losses = []
     trainer = Trainer(
