@@ -44,9 +44,8 @@ def sine_curve_fit() -> Project:
 
 # (project, training settings, the node to bring into view, the views' tab, theme)
 CASES = {
-    # The example's lr of 0.01 leaves the spiral unlearned after 300 epochs; 0.03 learns it.
-    "spiral": ("mlp_spiral", {"epochs": 250, "lr": 0.03}, None, 0, "light"),
-    "spiral_dark": ("mlp_spiral", {"epochs": 250, "lr": 0.03}, None, 0, "dark"),
+    "spiral": ("mlp_spiral", {"epochs": 250}, None, 0, "light"),
+    "spiral_dark": ("mlp_spiral", {"epochs": 250}, None, 0, "dark"),
     "digits": ("cnn_digits", {"epochs": 6}, "conv1", 0, "light"),
     "digits_metrics": ("cnn_digits", {"epochs": 6}, "conv1", 1, "light"),
     "sine": (sine_curve_fit, {"epochs": 150}, None, 0, "light"),

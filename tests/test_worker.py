@@ -8,7 +8,7 @@ import pytest
 import torch
 from PySide6.QtCore import QThread
 
-from app.training.worker import TrainingWorker, Updates, is_warm, wait_until_warm
+from app.training.worker import TrainingWorker, Updates, event_every, is_warm, wait_until_warm
 from graph_core.compiler import compile_graph
 from graph_core.data import load_dataset
 from graph_core.project import load_project
@@ -164,6 +164,14 @@ def test_misclassified_digits_come_with_the_result(runs, qtbot):
     wrong = run.outcomes[0].misclassified
     assert wrong is not None and 0 < len(wrong) <= 16
     assert wrong.images.shape[1:] == (8, 8) and (wrong.true != wrong.pred).all()
+
+
+@pytest.mark.parametrize(
+    ("per_epoch", "wanted", "every"),
+    [(18, 5, 3), (18, 6, 6), (18, 40, 18), (22, 7, 5), (23, 5, 4), (23, 1, 1), (100, 30, 25)],
+)
+def test_step_events_come_in_blocks_that_fit_the_epoch(per_epoch, wanted, every):
+    assert event_every(per_epoch, wanted) == every
 
 
 def test_warming_up_loads_the_engine_once():

@@ -51,6 +51,7 @@ PACE_MS = 250
 # more rarely), but costing at most about this share of the training time.
 VALIDATION_POINTS = 40
 VALIDATION_SHARE = 0.03
+SHORT_RUN_EPOCHS = 10
 
 
 class SetupProblem(Exception):
@@ -826,7 +827,10 @@ class TrainingController(QObject):
 
 def validation_every(bundle: DataBundle, config: TrainingConfig) -> int:
     """Epochs between validations: a forward pass over the validation split costs about
-    a third of training on as many samples, so its share of an epoch is known ahead."""
+    a third of training on as many samples, so its share of an epoch is known ahead.
+    A short run validates every epoch: its few points matter more than a few percent."""
+    if config.epochs <= SHORT_RUN_EPOCHS:
+        return 1
     share = len(bundle.x_val) / max(len(bundle.x_train), 1) / 3
     return max(1, math.ceil(share / VALIDATION_SHARE), config.epochs // VALIDATION_POINTS)
 

@@ -182,6 +182,8 @@ def format_duration(seconds: float | None) -> str:
 
 
 def format_rate(samples_per_sec: float) -> str:
+    if samples_per_sec >= 1_000_000:
+        return f"{samples_per_sec / 1e6:.1f}M samples/s"
     if samples_per_sec >= 10_000:
         return f"{samples_per_sec / 1000:,.0f}k samples/s"
     return f"{samples_per_sec:,.0f} samples/s"

@@ -190,9 +190,7 @@ class TrainingWorker(QObject):
         kernel call (fast path)."""
         steps_per_sec = event.samples_per_sec / max(self.trainer.config.batch_size, 1)
         wanted = max(1, min(round(steps_per_sec * STEP_EVENT_INTERVAL_S), MAX_STEP_EVENT_EVERY))
-        per_epoch = self.trainer.steps_per_epoch
-        # Even blocks within an epoch (its step counter restarts): at least one event each.
-        self.trainer.step_event_every = per_epoch // math.ceil(per_epoch / wanted)
+        self.trainer.step_event_every = event_every(self.trainer.steps_per_epoch, wanted)
 
     def _run_hooks(self, event: Any) -> None:
         for hook in self.event_hooks:
@@ -273,6 +271,18 @@ class TrainingWorker(QObject):
         message = f"{type(error).__name__}: {error}"
         finished = FinishedEvent("error", self.trainer.epoch, self.trainer.global_step, 0.0, None, message)
         self.finished.emit(RunOutcome(finished, traceback.format_exc()))
+
+
+def event_every(steps_per_epoch: int, wanted: int) -> int:
+    """Steps between step events, near `wanted`: a divisor of the epoch's steps when one
+    is close (the trainer counts steps per epoch, so the epoch's last steps are then
+    reported too), else even blocks that leave a few last steps to the epoch event."""
+    if wanted >= steps_per_epoch:
+        return steps_per_epoch
+    divisor = max(d for d in range(1, wanted + 1) if steps_per_epoch % d == 0)
+    if 2 * divisor >= wanted:
+        return divisor
+    return steps_per_epoch // math.ceil(steps_per_epoch / wanted)
 
 
 # ---- warming torch up ---------------------------------------------------------------------------
