@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtCore import (
+    QAbstractProxyModel,
+    QCoreApplication,
+    QEvent,
+    QLibraryInfo,
+    QLocale,
+    QObject,
+    Qt,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QAction, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -56,6 +66,7 @@ KEYED_CONTEXTS = (
     "DatasetTitle",
     "DatasetDescription",
 )
+MAX_DEPTH = 4  # texts inside texts inside texts: enough for every one the app builds
 SWEEP_MS = 1000  # plots and the canvas hold texts no event announces: look again this often
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::[^{}]*)?\}")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
@@ -63,7 +74,7 @@ _SHORTCUT_SUFFIX = re.compile(
     r"^(?P<core>.+?) \((?P<keys>(?:Ctrl|Shift|Alt|Meta|F\d|Del|Backspace|Esc|[A-Z/])[^()]*)\)$"
 )
 _TAG = re.compile(r"(<[^>]*>)")
-_SEPARATORS = (" · ", "  ·  ", " — ", "\n\n", "\n")
+_SEPARATORS = (" · ", "  ·  ", "\xa0·\xa0", " — ", "\n\n", "\n")
 
 
 def tr(text: str, context: str = UI_CONTEXT) -> str:
@@ -306,7 +317,7 @@ class TextTranslator:
 
     def _translate(self, text: str, depth: int) -> str | None:
         found = self._exact(text)
-        if found or depth > 2:
+        if found or depth > MAX_DEPTH:
             return found
         attempts = (
             self._by_pattern,
@@ -325,7 +336,9 @@ class TextTranslator:
 
     def _exact(self, text: str) -> str | None:
         """The text itself, or as the app also writes it: capitalised, with a mnemonic."""
-        for variant in (text, text[:1].lower() + text[1:], text.replace("&", "")):
+        # Only sentences are looked up uncapitalised: a single word may be a layer's name.
+        variants = (text, text.replace("&", ""), text[:1].lower() + text[1:] if " " in text else text)
+        for variant in variants:
             found = self.exact.get(variant) or self.keyed.get(variant)
             if found:
                 return found
@@ -342,7 +355,7 @@ class TextTranslator:
             found = self.exact.get(word)
             return found if found and len(found) <= 8 and not is_neutral(word) else word
 
-        result = re.sub(r"[A-Za-z][A-Za-z\-]*[A-Za-z]", swap, text)
+        result = re.sub(r"(?<![\w\-])[A-Za-z][A-Za-z\-]*[A-Za-z](?![\w\-])", swap, text)
         return result if result != text else None
 
     def _by_number(self, text: str, depth: int) -> str | None:
@@ -355,10 +368,11 @@ class TextTranslator:
 
     def _part(self, text: str, depth: int) -> str | None:
         """A piece of a larger text: translated, or kept when it needs no translation."""
-        found = self._translate(text, depth + 1)
-        if found is not None:
-            return found
-        return text if is_neutral(text) or (not self.forward) else None
+        core = text.strip()
+        found = self._translate(core, depth + 1)
+        if found is None and (is_neutral(core) or not self.forward):
+            found = core
+        return None if found is None else text.replace(core, found, 1)
 
     def _by_pattern(self, text: str, depth: int) -> str | None:
         for pattern in self.patterns:
@@ -451,6 +465,7 @@ _TERMS = {
     "forward", "pre", "int", "float",
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*")
+_CODE_TOKEN = re.compile(r"\b\w+(?:\.\w+)+(?:\([^)]*\))?")
 _CODE = re.compile(r"^[\w.\-/\\:\[\](),×x*+=<>'\"%#&|^~ ]*$")
 
 
@@ -479,6 +494,7 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     none for numbers, shapes, code, names of layers, losses and optimizers, or `allowed`
     (node ids, file names)."""
     plain = html.unescape(_TAG.sub(" ", text)).replace("&", "")
+    plain = _CODE_TOKEN.sub(" ", plain)  # torch.cat, x.reshape(batch, *shape): code
     known = neutral_words() | set(allowed)
     translated = has_cjk(plain)
     words = []
@@ -550,8 +566,12 @@ def _items(obj: QWidget) -> Iterator[tuple[Callable[[], str], Callable[[str], No
             yield command.text, command.setText
     elif isinstance(obj, (QTreeWidget, QListWidget)):
         yield from _widget_items(obj)
-    elif isinstance(obj, QAbstractItemView) and isinstance(obj.model(), QStandardItemModel):
-        yield from _model_items(obj.model())
+    elif isinstance(obj, QAbstractItemView):
+        model = obj.model()
+        while isinstance(model, QAbstractProxyModel):  # a filtered view: its texts are in the source
+            model = model.sourceModel()
+        if isinstance(model, QStandardItemModel):
+            yield from _model_items(model)
 
 
 def _widget_items(view: QTreeWidget | QListWidget) -> Iterator[tuple[Callable, Callable]]:

@@ -77,7 +77,9 @@ def test_every_layer_loss_optimizer_and_data_set_has_a_chinese_explanation():
     wanted += [("LossExplanation", name) for name in (*LOSS_EXPLANATIONS, "0-1")]
     wanted += [("OptimizerExplanation", name) for name in OPTIMIZER_EXPLANATIONS]
     wanted += [("DatasetTitle", name) for name in DATASETS] + [("DatasetDescription", name) for name in DATASETS]
-    missing = [f"{context} {key}" for context, key in wanted if not i18n.has_cjk(catalogue.messages.get((context, key), ""))]
+    missing = [
+        f"{context} {key}" for context, key in wanted if not i18n.has_cjk(catalogue.messages.get((context, key), ""))
+    ]
     assert missing == []
     assert i18n.explanation("LayerExplanation", "Linear", "english", "zh_CN").startswith("Linear 层")
 
@@ -88,7 +90,9 @@ def test_every_lesson_has_chinese_texts():
         assert all(text.has("zh_CN") and i18n.has_cjk(text.get("zh_CN")) for text in texts), lesson.key
 
 
-@pytest.mark.skipif(shutil.which("pyside6-lrelease") is None and not shutil.which(".venv/bin/pyside6-lrelease"), reason="no lrelease")
+@pytest.mark.skipif(
+    shutil.which("pyside6-lrelease") is None and not shutil.which(".venv/bin/pyside6-lrelease"), reason="no lrelease"
+)
 def test_the_catalogue_is_a_qt_linguist_file_lrelease_accepts(tmp_path):
     tool = shutil.which("pyside6-lrelease") or ".venv/bin/pyside6-lrelease"
     result = subprocess.run(
@@ -146,4 +150,4 @@ def test_no_visible_string_lacks_a_translation_in_chinese(ready_window, qtbot):
     lessons.set_language("zh_CN", remember=False)
     qtbot.wait(50)
     problems = untranslated(window)
-    assert problems == [], '\n'.join(problems)
+    assert problems == [], "\n".join(problems)

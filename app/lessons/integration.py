@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QDockWidget, QMenu
 
+from app import i18n
 from app.i18n import LANGUAGES, Retranslator, current_language, stored_language, switch_language, tr
 from app.lenses import LENSES
 from app.lessons.catalogue import Lesson, load_lessons
@@ -21,6 +22,8 @@ from app.lessons.targets import Target, TargetResolver, UnknownTarget, highlight
 from graph_core.project import EXAMPLES_DIR, Example
 
 START_PAGE_KEY = "lessons/show_start_page"
+# The palette keeps each layer's one-line summary in this item role (app.palette).
+PALETTE_SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def _menu_text(number: int, title: str) -> str:
@@ -52,9 +55,13 @@ class LessonsController(QObject):
         self.by_key = {lesson.key: lesson for lesson in self.lessons}
         self.current: Lesson | None = None
         self.start_page: StartPage | None = None
+        self._step_index: int | None = None  # the step shown, to know Next from Back
+        self._opened_for_step: tuple[str, int] | None = None  # a step's project opens once
         self.lenses = LensHub(window)
         self.resolver = TargetResolver(window, self.dock)
         self.retranslator = Retranslator(window)
+        if PALETTE_SUMMARY_ROLE not in i18n.extra_item_roles:
+            i18n.extra_item_roles.append(PALETTE_SUMMARY_ROLE)
         self.actions: dict[str, QAction] = {}
         self._build_panel()
         self._build_actions()
@@ -65,7 +72,7 @@ class LessonsController(QObject):
         window.installEventFilter(self)
         self._start_page_pending = start_page_on_launch and wants_start_page(window.settings)
         language = stored_language(window.settings)
-        if language != current_language() or language != "en":
+        if language != i18n.SOURCE_LANGUAGE or current_language() != language:
             self.set_language(language, remember=False)
 
     # ---- construction ---------------------------------------------------------------------
@@ -161,10 +168,14 @@ class LessonsController(QObject):
             return False
         self.hide_start_page()
         self.current = lesson
+        self._step_index, self._opened_for_step = None, None
         for lens in lesson.lenses:
             self.lenses.open_lens(lens)
         self.lesson_dock.show()
         self.lesson_dock.raise_()
+        # The steps get most of the left column; the layers stay above them.
+        self.window.resizeDocks([self.lesson_dock], [int(self.window.height() * 0.6)], Qt.Orientation.Vertical)
+        self.window.resizeDocks([self.lesson_dock], [300], Qt.Orientation.Horizontal)
         self.panel.set_lesson(lesson)
         return True
 
@@ -181,7 +192,7 @@ class LessonsController(QObject):
         lesson = self.current
         if lesson is None:
             return
-        previous = getattr(self, "_step_index", None)
+        previous = self._step_index
         if previous is not None and previous < index:
             self._capture(lesson.steps[previous])
         self._step_index = index
@@ -190,8 +201,6 @@ class LessonsController(QObject):
             self._opened_for_step = (lesson.key, index)
             self._open_project(step.open, lesson)
         QTimer.singleShot(0, self.point_at_step)
-
-    _opened_for_step: tuple[str, int] | None = None
 
     def _capture(self, step) -> None:
         """Keep a picture of the boundary a step produced, to compare with the next one."""

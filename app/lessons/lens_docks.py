@@ -275,7 +275,6 @@ class LensHub(QObject):
         sweep.moveToThread(thread)
         thread.started.connect(sweep.run)
         sweep.finished.connect(self._on_sweep_done)
-        sweep.finished.connect(thread.quit)
         self._sweep = (thread, sweep)
         view.set_running(True)
         thread.start()
@@ -291,6 +290,7 @@ class LensHub(QObject):
     @Slot(object, str)
     def _on_sweep_done(self, result, error: str) -> None:
         thread, _ = self._sweep
+        thread.quit()  # its own queued quit may not have run yet: never wait on it
         thread.wait()
         thread.deleteLater()
         self._sweep = None

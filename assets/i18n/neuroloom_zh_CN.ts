@@ -2623,6 +2623,10 @@
         <source>No test split: give the test share a few percent in Data to score the network.</source>
         <translation>没有测试集：在“数据”里给测试集分一点比例，才能给网络打分。</translation>
     </message>
+    <message>
+        <source>A GRU reads a sequence of tokens 0-3 one step at a time and decides from its final state whether the run 1, 2, 3 occurred somewhere in it.</source>
+        <translation>GRU 一次一步地读入由 0-3 组成的词元序列，并根据最后的状态判断其中是否出现过连续的 1, 2, 3。</translation>
+    </message>
 </context>
 <context>
     <name>ActivationLens</name>

@@ -110,6 +110,7 @@ def test_a_hundred_start_pause_resume_stop_cycles_leak_no_threads_and_no_memory(
     python_threads, os_threads = threading.active_count(), os_thread_count()
     traced: list[float] = []
     rss: list[float] = []
+    threads: list[int] = []
     tracemalloc.start()
     trainer = None
     try:
@@ -126,13 +127,15 @@ def test_a_hundred_start_pause_resume_stop_cycles_leak_no_threads_and_no_memory(
                 gc.collect()
                 traced.append(tracemalloc.get_traced_memory()[0] / 1024)
                 rss.append(rss_mb() or 0.0)
+                threads.append(os_thread_count() or 0)
     finally:
         tracemalloc.stop()
-    assert os_thread_count() == os_threads, "the OS counts more threads than before"
+    # Torch, Qt or an earlier test's warm-up may start a thread once; a leak grows with the cycles.
+    assert threads[-1] <= max(threads[0], os_threads or 0), f"OS threads grew: {os_threads}, then {threads}"
     growth_kb = slope(traced[1:]) / every
     figures.note(
         cycles=cycles,
-        os_threads=os_threads,
+        os_threads=[os_threads, *threads],
         traced_kb_after_first_sample=round(traced[0], 1),
         traced_kb_at_end=round(traced[-1], 1),
         traced_kb_per_cycle=round(growth_kb, 2),
@@ -140,7 +143,7 @@ def test_a_hundred_start_pause_resume_stop_cycles_leak_no_threads_and_no_memory(
         rss_mb_last=round(rss[-1], 1),
         rss_kb_per_cycle=round(slope(rss[1:]) * 1024 / every, 1),
     )
-    assert growth_kb < 2.0, f"Python memory grows by {growth_kb:.1f} KB per cycle"
+    assert growth_kb < 0.5, f"Python memory grows by {growth_kb:.2f} KB per cycle"
 
 
 # ----- NaN and Inf --------------------------------------------------------------------------------
