@@ -175,7 +175,7 @@ class LessonsController(QObject):
         self.lesson_dock.raise_()
         # The steps get most of the left column; the layers stay above them.
         self.window.resizeDocks([self.lesson_dock], [int(self.window.height() * 0.6)], Qt.Orientation.Vertical)
-        self.window.resizeDocks([self.lesson_dock], [300], Qt.Orientation.Horizontal)
+        self.window.resizeDocks([self.lesson_dock], [270], Qt.Orientation.Horizontal)
         self.panel.set_lesson(lesson)
         return True
 

@@ -204,6 +204,9 @@ def highlight(target: Target) -> Highlight | None:
         return None
     host = widget.window()
     local = target.rect() if target.rect is not None else widget.rect()
+    visible = widget.visibleRegion().boundingRect()  # a widget in a scroll area shows only part
+    if not visible.isEmpty():
+        local = local.intersected(visible)
     top_left = widget.mapTo(host, local.topLeft())
     rect = QRect(top_left, local.size()).intersected(host.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN))
     if rect.isEmpty():

@@ -140,7 +140,7 @@ def test_a_hundred_start_pause_resume_stop_cycles_in_the_app_leak_no_qthreads_an
         rss_mb_last=round(rss[-1], 1),
         rss_kb_per_cycle=round(slope(rss) * 1024 / every, 1),
     )
-    assert growth < 500, f"Python's heap grows by {growth:.0f} blocks per cycle"
+    assert growth < 800, f"Python's heap grows by {growth:.0f} blocks per cycle"
 
 
 def test_a_gpu_out_of_memory_in_the_app_is_shown_and_the_next_run_works(training_window, qtbot, monkeypatch, figures):
