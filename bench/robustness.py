@@ -123,16 +123,30 @@ FIXES = [
 ]
 
 KNOWN_LIMITS = [
+    "tests/conftest.py (maintainers' commit d896771) leaves tests/robustness out of the default run until "
+    "issue 8 lands; run them with NEUROLOOM_WIP_TESTS=1 (this script sets it). At scale 1 they take "
+    "80-140 s on this 2-core machine, depending on its load.",
     "No GPU was lent to this task: out-of-memory is simulated by raising torch.OutOfMemoryError from a "
     "training step (CPU); a real CUDA OOM was not provoked.",
+    "One full run of the suites (the first after the lessons/controller commits landed, at a moment when "
+    "other engineers' files were mid-edit) ended with a fatal signal inside the pytest process; only the "
+    "tail of faulthandler's output was kept, which did not name the test. Eleven runs since (CI scale and "
+    "this report) did not repeat it.",
+    "Per-epoch state is kept for the whole run: Trainer.history (one EpochEvent per epoch, by design) and "
+    "the lessons' Timeline, which copies the weights every epoch up to 32 MB of tensor bytes; for a tiny "
+    "network each copy costs about three times its bytes in tensor and dict overhead. On the fast path "
+    "(~90 epochs/s with the views on) the spiral run grows ~6.5 KB per epoch (the 0.29 MB per 1000 steps "
+    "below): ~30 MB for 100,000 steps, and ~100 MB before the Timeline first thins. Left to the owners of "
+    "graph_core/training/timeline.py (issue 7, in progress): counting the overhead in `state_bytes`.",
+    "The checkpoint loaders that no user-facing path reaches (checkpoint.load_weights, "
+    "load_training_state, Trainer.load_checkpoint) refuse hostile files safely but with the libraries' "
+    "own errors (SafetensorError, UnpicklingError), not worded messages.",
     "The same deleteLater()-after-finished pattern remains in app/dialogs/export_dialog.py (the export "
     "worker) and app/lessons/lens_docks.py (the learning-rate sweep is never deleted); not covered by "
     "these suites, left to their owners.",
-    "Per-epoch state is kept for the whole run by design: Trainer.history (one EpochEvent per epoch) and "
-    "the lessons' Timeline (capped at 32 MB of tensor bytes, but tiny tensors cost ~3x their bytes). On "
-    "the fast path (400+ epochs/s on the spiral net) this is the slope the long run reports.",
-    "Timer lateness depends on the machine's load; the load average at the start and end of the run is "
-    "given above the figures.",
+    "GUI timer lateness while training depends on the machine's load: identical eager runs measured a "
+    "99th percentile of 29 ms and 110 ms minutes apart, so the figures below are not attributed to the "
+    "views; STACK-NOTES' <1 ms was measured on an idle machine without views.",
 ]
 
 

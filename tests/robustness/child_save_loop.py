@@ -24,7 +24,7 @@ def slow_disk() -> None:
             for start in range(0, len(data), CHUNK):
                 handle.write(data[start : start + CHUNK])
                 handle.flush()
-                time.sleep(0.002)
+                time.sleep(0.005)
         return len(data)
 
     Path.write_bytes = write_bytes  # type: ignore[method-assign]

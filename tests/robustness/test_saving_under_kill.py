@@ -103,7 +103,7 @@ def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_complete_file(dis
     project = load_project(large_project)
     started = time.perf_counter()
     save_project(project, target)
-    period = max(time.perf_counter() - started, 0.02)
+    period = max(time.perf_counter() - started, 0.02) * (3 if disk == "slow" else 1)  # a slow save: ~3x
     title = load_project(target).title
     mid_write = 0
     since_cleanup = 0  # killed children since one finished a save (and so cleaned up)
