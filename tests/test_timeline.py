@@ -98,3 +98,18 @@ def test_checkpoints_are_copies_on_the_cpu():
 def test_an_empty_timeline_says_so():
     with pytest.raises(LookupError, match="no checkpoints"):
         Timeline().nearest(3)
+
+
+def test_the_running_byte_total_matches_what_is_kept_through_thinning_and_restarts():
+    model = torch.nn.Linear(3, 2)
+    one = state_bytes(model.state_dict())
+    assert one > 8 * 4  # the per-tensor overhead is counted, not only the data
+    timeline = Timeline(every=3, max_bytes=7 * one)
+    for epoch in [*range(0, 60), *range(20, 45)]:  # a run, then a restart from epoch 20
+        timeline.record(epoch, model)
+        with timeline._lock:
+            kept = sum(state_bytes(s) for s in timeline._states.values())
+        assert timeline.nbytes == kept <= 7 * one
+        assert timeline.epochs == sorted(timeline.epochs) and timeline.epochs[-1] == max(timeline.epochs)
+    timeline.clear()
+    assert timeline.nbytes == 0 and len(timeline) == 0

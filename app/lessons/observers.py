@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 FRAME_INTERVAL_S = 0.15  # the GAN and autoencoder views: at most ~7 frames a second
 TIMELINE_INTERVAL_S = 0.5  # the slider's list of epochs: twice a second is plenty
 TIMELINE_MAX_BYTES = 32 * 2**20
+TIMELINE_RECORDS_PER_S = 20  # checkpoints kept per second of a fast run, at most (then spaced out)
 PROBE_SAMPLES = 256  # inputs for the dead-unit check
 GAN_POINTS = 300
 CRITIC_GRID = 40
@@ -199,7 +200,8 @@ class RunWatch:
         supervised = self.mode == "supervised"
         probe = bundle.x_train[:PROBE_SAMPLES] if supervised else None
         self.doctor = Diagnostician(trainer.model if supervised else None, probe)
-        self.timeline = Timeline(every=1, max_bytes=TIMELINE_MAX_BYTES)
+        self.timeline = Timeline(every=1, max_bytes=TIMELINE_MAX_BYTES, max_per_second=TIMELINE_RECORDS_PER_S)
+        self._next_latest = 0.0
         self.replica = None
         self._next_frame = 0.0
         self._next_timeline = 0.0
@@ -213,6 +215,8 @@ class RunWatch:
         elif isinstance(event, EpochEvent):
             self._epoch(event)
         elif isinstance(event, (PausedEvent, FinishedEvent)):
+            if event.epoch not in self.timeline.epochs:  # where the run stopped: always kept
+                self.timeline.record(event.epoch, self.trainer.model)
             self._frame(event.epoch, force=True)
             self._publish_timeline(force=True)
         if isinstance(event, (EpochEvent, DivergedEvent, StartedEvent)):
@@ -228,7 +232,14 @@ class RunWatch:
         self._frame(event.epoch, force=True)
 
     def _epoch(self, event) -> None:
-        self.timeline.record(event.epoch, self.trainer.model, event)
+        # Weights of epochs that are due, and of the latest one a few times a second
+        # (a fast run has thousands of epochs a second: copying each costs more than it).
+        now = time.perf_counter()
+        if self.timeline.due(event.epoch) or now >= self._next_latest:
+            self._next_latest = now + TIMELINE_INTERVAL_S
+            self.timeline.record(event.epoch, self.trainer.model, event)
+        else:
+            self.timeline.extend_history([event])
         self._publish_timeline()
         self._frame(event.epoch, distance=event.extra.get("energy_distance"))
         self._batch(event.epoch)
@@ -271,9 +282,9 @@ class RunWatch:
 
 
 class RunObservers(QObject):
-    """Lives on the GUI thread; `install(controller)` adds a `RunWatch` to every run the
-    controller launches. Its signals carry what the watches measured: they are queued
-    to slots of GUI objects, whatever thread emits them."""
+    """Lives on the GUI thread; `watch` makes a `RunWatch` for each run the training
+    controller launches (its `run_observers` call it). Its signals carry what the
+    watches measured: they are queued to slots of GUI objects, whatever thread emits them."""
 
     findingsReady = Signal(object)  # list[Diagnosis]
     timelineChanged = Signal(object)  # RunWatch
@@ -285,11 +296,6 @@ class RunObservers(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.current: RunWatch | None = None
-
-    def install(self, controller) -> None:
-        observers = getattr(controller, "run_observers", None)
-        if observers is not None:
-            observers.append(self.watch)
 
     def watch(self, trainer, bundle) -> RunWatch | None:
         """A watch for a run about to start (called on the GUI thread)."""

@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 IDLE, RUNNING, PAUSED, STOPPING, FINISHED, ERROR = "idle", "running", "paused", "stopping", "finished", "error"
 BUSY_STATES = (RUNNING, PAUSED, STOPPING)
 SMALL_MODEL_PARAMS = 2_000_000  # below this, one torch thread trains fastest beside a GUI
+# Step events at most this often: the views draw ~30 times a second, and each event
+# reports the mean loss of the batches since the last one. Every batch of a fast-path
+# run (50,000 a second on the spiral) would cost more than the training itself.
+STEP_EVENT_INTERVAL_S = 0.01
 DATA_RELOAD_DELAY_MS = 150  # settings typed in quick succession load the data once
 WARM_POLL_MS = 50
 # While training, the GUI thread may use about this share of a CPU core (it shares the
@@ -565,6 +569,7 @@ class TrainingController(QObject):
             config,
             num_threads=threads,
             step_event_every=every,
+            step_event_interval=STEP_EVENT_INTERVAL_S,
             validate_every=validation_every(bundle, config),
             **options,
         )
