@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     QTimer,
     QTranslator,
 )
-from PySide6.QtGui import QAction, QStandardItemModel
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QStandardItemModel, QTransform
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
+    QGraphicsScene,
     QGraphicsView,
     QGroupBox,
     QLabel,
@@ -52,10 +53,16 @@ from PySide6.QtWidgets import (
 )
 
 I18N_DIR = Path(__file__).resolve().parents[1] / "assets" / "i18n"
+# The Chinese characters of the catalogue and the lessons, for machines without a CJK
+# font (made by tools/make_cjk_font.py; see assets/fonts/README.md).
+CJK_FONT = Path(__file__).resolve().parents[1] / "assets" / "fonts" / "NeuroLoomCJK.ttf"
+CJK_FAMILY = "NeuroLoom CJK"
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 SOURCE_LANGUAGE = "en"
-SETTINGS_KEY = "appearance/language"
 UI_CONTEXT = "NeuroLoom"
+# Entries of lists (combo boxes, tabs, rows) whose word alone reads otherwise elsewhere
+# ("step": a schedule, not a step on an axis) are looked up here first.
+ITEM_CONTEXT = "Item"
 # Explanations that live in graph_core (English) are looked up by their key here.
 KEYED_CONTEXTS = (
     "LayerSummary",
@@ -74,6 +81,7 @@ _SHORTCUT_SUFFIX = re.compile(
     r"^(?P<core>.+?) \((?P<keys>(?:Ctrl|Shift|Alt|Meta|F\d|Del|Backspace|Esc|[A-Z/])[^()]*)\)$"
 )
 _TAG = re.compile(r"(<[^>]*>)")
+_LABELLED = re.compile(r"^(?P<label>[^:：\n]{1,60}?)(?:: |：)(?P<rest>.+)$", re.DOTALL)
 _SEPARATORS = (" · ", "  ·  ", "\xa0·\xa0", " — ", "\n\n", "\n")
 
 
@@ -212,8 +220,13 @@ def install_language(language: str) -> None:
     _state["translators"] = []
     _state["language"] = language
     QLocale.setDefault(QLocale(language))
+    from app.canvas.items import set_text_translator
+
     if language == SOURCE_LANGUAGE:
+        set_text_translator(None)
         return
+    ensure_cjk_font()
+    set_text_translator(lambda text: translate_text(text, language))
     ours = CatalogueTranslator(load_catalogue(language), app)
     qt = QTranslator(app)
     if qt.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
@@ -223,14 +236,41 @@ def install_language(language: str) -> None:
     _state["translators"].append(ours)
 
 
+def system_cjk_families() -> list[str]:
+    """Installed font families that cover Simplified Chinese (ours not counted)."""
+    families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    return [family for family in families if family != CJK_FAMILY]
+
+
+def ensure_cjk_font(force: bool = False) -> str | None:
+    """Register the shipped Chinese font when no installed font covers Chinese (or when
+    `force`d); returns its family, or None when the system's fonts are used. Qt falls
+    back to it for every character the interface font lacks."""
+    if _state.get("cjk_family"):
+        return str(_state["cjk_family"])
+    if not force and system_cjk_families():
+        return None
+    font_id = QFontDatabase.addApplicationFont(str(CJK_FONT))
+    if font_id < 0:
+        return None
+    family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    _state["cjk_family"] = family
+    # Fallback for the families the app draws with (its UI font and the monospace one).
+    app = QCoreApplication.instance()
+    base = app.font().family() if hasattr(app, "font") else ""
+    for name in {base, *QFont.substitutes(base)} - {""}:
+        QFont.insertSubstitution(name, family)
+    return family
+
+
 def stored_language(settings) -> str:
-    """The language saved in the app's settings (English when none is)."""
-    value = str(settings._s.value(SETTINGS_KEY, SOURCE_LANGUAGE))  # AppSettings keeps its QSettings there
+    """The language saved in the app's settings (English when none is, or an unknown one)."""
+    value = settings.language
     return value if value in LANGUAGES else SOURCE_LANGUAGE
 
 
 def store_language(settings, language: str) -> None:
-    settings._s.setValue(SETTINGS_KEY, language)
+    settings.language = language
 
 
 # ---- translating finished texts -----------------------------------------------------------
@@ -323,6 +363,7 @@ class TextTranslator:
             self._by_pattern,
             self._by_shortcut,
             self._by_parts,
+            self._by_label,
             self._by_rich_text,
             self._by_edges,
             self._by_number,
@@ -380,6 +421,13 @@ class TextTranslator:
             if match is None:
                 continue
             values = {name: self._translate(value, depth + 1) or value for name, value in match.groupdict().items()}
+            # A value is a name (kept) or words (translated): 'Delete the selection' is
+            # not 'Delete {node}' with a node called "the selection".
+            if any(
+                found == raw and " " in raw.strip() and self.forward and not is_neutral(raw)
+                for found, raw in zip(values.values(), match.groupdict().values())
+            ):
+                continue
             try:
                 return pattern.template.format(**values)
             except (KeyError, IndexError, ValueError):
@@ -402,6 +450,22 @@ class TextTranslator:
                 return separator.join(parts)
         return None
 
+    def _by_label(self, text: str, depth: int) -> str | None:
+        """'fc1: has no input connected', 'graph.nodes[2].params.bias: must be set': a
+        name (kept, or translated if it is a word) before a message that translates."""
+        match = _LABELLED.match(text)
+        if match is None or "<" in text:
+            return None
+        rest = self._translate(match.group("rest"), depth + 1)
+        if rest is None:
+            return None
+        label = match.group("label")
+        found = self._translate(label, depth + 1) or (label if " " not in label.strip() or is_neutral(label) else None)
+        if found is None:
+            return None
+        colon = "：" if self.forward else ": "
+        return f"{found}{colon}{rest}"
+
     def _by_rich_text(self, text: str, depth: int) -> str | None:
         if "<" not in text or ">" not in text:
             return None
@@ -423,7 +487,7 @@ class TextTranslator:
 
     def _edges_of(self, text: str, depth: int, allow_exact: bool = True) -> str | None:
         """Translate `text` without its surrounding blanks and dashes ('— a summary')."""
-        match = re.match(r"^([\s—–·:•]*)(.*?)([\s—–·:•…]*)$", text, re.DOTALL)
+        match = re.match(r"^([\s—–·:•✖✗⚠✓●]*)(.*?)([\s—–·:•…]*)$", text, re.DOTALL)
         head, core, tail = match.groups()
         if not core or (not allow_exact and not head and not tail):
             return None
@@ -466,6 +530,8 @@ _TERMS = {
 }  # fmt: skip
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_']*")
 _CODE_TOKEN = re.compile(r"\b\w+(?:\.\w+)+(?:\([^)]*\))?")
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」")
+_SHAPE_NOTATION = re.compile(r"\[[A-Za-z_][\w\s,*.\-]*\]")
 _CODE = re.compile(r"^[\w.\-/\\:\[\](),×x*+=<>'\"%#&|^~ ]*$")
 
 
@@ -481,7 +547,7 @@ def neutral_words() -> frozenset[str]:
     for spec in all_specs():
         words.add(spec.type)
         words.update(spec.aliases)
-        words.update(p.name for p in spec.params)
+        words.update(p.name for p in (*spec.params, *spec.inputs, *spec.outputs))  # code names
         # A layer's choices are torch argument values ('nearest', 'relu'): code.
         words.update(str(c) for p in spec.params for c in (*p.choices, *p.words))
         if spec.torch_class:
@@ -495,6 +561,8 @@ def english_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     (node ids, file names)."""
     plain = html.unescape(_TAG.sub(" ", text)).replace("&", "")
     plain = _CODE_TOKEN.sub(" ", plain)  # torch.cat, x.reshape(batch, *shape): code
+    plain = _SHAPE_NOTATION.sub(" ", plain)  # [channels, height, width]: a shape, as the code names it
+    plain = _QUOTED.sub(" ", plain)  # “the small cat sees a dog.”: an example quoted as it is
     known = neutral_words() | set(allowed)
     translated = has_cjk(plain)
     words = []
@@ -620,6 +688,30 @@ def _model_items(model: QStandardItemModel) -> Iterator[tuple[Callable, Callable
 extra_item_roles: list[int] = []
 
 
+def painted_texts(view: QGraphicsView) -> Iterator[tuple[str, str]]:
+    """(where, text) of what the items of a canvas paint and show as tooltips, as the
+    user sees them: painted texts go through the canvas's translator (installed with the
+    language), tooltips through the retranslator when they show (`_scene_tooltip`)."""
+    scene = view.scene()
+    if scene is None:
+        return
+    for item in scene.items():
+        painted = getattr(item, "painted_texts", None)
+        if callable(painted):
+            for text in painted():
+                yield f"{type(item).__name__} painted", text
+        tip = item.toolTip()
+        if tip:
+            yield f"{type(item).__name__} tooltip", shown_tooltip(tip)
+
+
+def shown_tooltip(text: str) -> str:
+    """A tooltip as it shows: in the current language where a translation is known."""
+    if current_language() == SOURCE_LANGUAGE:
+        return text
+    return translate_text(text) or text
+
+
 def _graphics_texts(view: QGraphicsView) -> Iterator[tuple[Callable, Callable]]:
     """Axis titles, legends and labels of pyqtgraph plots (their items paint text)."""
     scene = view.scene()
@@ -638,6 +730,7 @@ def _graphics_texts(view: QGraphicsView) -> Iterator[tuple[Callable, Callable]]:
 
 
 _ORIGINAL = "_nl_i18n_{}"  # a dynamic property keeps the English of a translated text
+_ITEMS = "_nl_i18n_items"  # and one keeps its items': {index: [English, translation]}
 
 
 class Retranslator(QObject):
@@ -662,6 +755,8 @@ class Retranslator(QObject):
     # ---- switching ------------------------------------------------------------------------
     def set_language(self, language: str) -> None:
         self.language = language
+        self._repaint_canvases()
+        self._follow_undo_stacks()
         translating = language != SOURCE_LANGUAGE
         app = QApplication.instance()
         if translating and not self._filtering:
@@ -672,6 +767,8 @@ class Retranslator(QObject):
             self._sweep.stop()
         self._filtering = translating
         self.apply()
+        for view in self.root.findChildren(QUndoView):
+            self._refresh_history(view)
 
     def apply(self, widget: QWidget | None = None) -> None:
         """Put every text under `widget` (default: the window and its other top-level
@@ -713,8 +810,8 @@ class Retranslator(QObject):
             for name, getter, setter in _texts(obj):
                 self._swap_property(obj, name, getter, setter)
             if isinstance(obj, QWidget):
-                for getter, setter in _items(obj):
-                    self._swap(getter, setter)
+                for index, (getter, setter) in enumerate(_items(obj)):
+                    self._swap_item(obj, index, getter, setter)
                 if isinstance(obj, QGraphicsView):
                     for getter, setter in _graphics_texts(obj):
                         self._swap(getter, setter)
@@ -743,6 +840,32 @@ class Retranslator(QObject):
         if translated and translated != current:
             obj.setProperty(key, [current, translated])
             setter(translated)
+
+    def _swap_item(self, owner: QWidget, index: int, getter, setter) -> None:
+        """An item's text (a tab, a combo entry, a row), put back as it was written when
+        English returns: 训练 reads back as "Training", not as another text it translates."""
+        current = getter()
+        if not current:
+            return
+        remembered = owner.property(_ITEMS) or {}
+        key = str(index)
+        ours = key in remembered and current == remembered[key][1]
+        if self.language == SOURCE_LANGUAGE:
+            if ours:
+                setter(remembered[key][0])
+            else:
+                self._swap(getter, setter)
+            return
+        if ours:
+            return
+        own = load_catalogue(self.language).messages.get((ITEM_CONTEXT, current))
+        if own:
+            setter(own)
+        else:
+            self._swap(getter, setter)
+        translated = getter()
+        if translated != current:
+            owner.setProperty(_ITEMS, {**remembered, key: [current, translated]})
 
     def _swap(self, getter, setter) -> None:
         current = getter()
@@ -775,6 +898,27 @@ class Retranslator(QObject):
             self.apply_object(event.action())
         elif kind == QEvent.Type.ToolTip:
             self._tooltip(watched, event)
+        elif kind == QEvent.Type.GraphicsSceneHelp and isinstance(watched, QGraphicsScene):
+            return self._scene_tooltip(watched, event)
+        return False
+
+    def _scene_tooltip(self, scene: QGraphicsScene, event) -> bool:
+        """Canvas items keep English tooltips (node problems, port shapes): show the
+        topmost one in the current language instead, as Qt would have shown it."""
+        view = event.widget().parentWidget() if event.widget() is not None else None
+        transform = view.transform() if isinstance(view, QGraphicsView) else QTransform()
+        for item in scene.items(
+            event.scenePos(), Qt.ItemSelectionMode.IntersectsItemShape, Qt.SortOrder.DescendingOrder, transform
+        ):
+            tip = item.toolTip()
+            if not tip:
+                continue
+            translated = shown_tooltip(tip)
+            if translated == tip:
+                return False
+            QToolTip.showText(event.screenPos(), translated, event.widget())
+            event.setAccepted(True)
+            return True
         return False
 
     def _tooltip(self, watched: QObject, event: QEvent) -> None:
@@ -798,6 +942,40 @@ class Retranslator(QObject):
         if translated and translated != text:
             bar = self.root.statusBar()
             QTimer.singleShot(0, lambda: bar.currentMessage() == text and bar.showMessage(translated, 6000))
+
+    def _follow_undo_stacks(self) -> None:
+        """Each edit pushes a command with an English text: the history shows it in the
+        current language as soon as it is pushed."""
+        followed = getattr(self, "_followed_stacks", set())
+        self._followed_stacks = followed
+        for view in self.root.findChildren(QUndoView):
+            stack = view.stack()
+            if stack is None or id(stack) in followed:
+                continue
+            followed.add(id(stack))
+            stack.indexChanged.connect(lambda _index, view=view: self._retranslate_history(view))
+
+    def _retranslate_history(self, view: QUndoView) -> None:
+        if self.language != SOURCE_LANGUAGE:
+            self._refresh_history(view)
+
+    def _refresh_history(self, view: QUndoView) -> None:
+        """The commands' texts in the current language, and the Undo and Redo actions
+        told again (they quote the command's text)."""
+        stack = view.stack()
+        if stack is None:
+            return
+        self.apply_object(view)
+        stack.undoTextChanged.emit(stack.undoText())
+        stack.redoTextChanged.emit(stack.redoText())
+
+    def _repaint_canvases(self) -> None:
+        """Canvas items cache their pictures: paint them again in the new language."""
+        for view in self.root.findChildren(QGraphicsView):
+            scene = view.scene()
+            if scene is not None and any(callable(getattr(i, "painted_texts", None)) for i in scene.items()):
+                for item in scene.items():
+                    item.update()
 
     def _sweep_graphics(self) -> None:
         for root in self._roots():

@@ -423,11 +423,32 @@ class MainWindow(QMainWindow):
             status.addPermanentWidget(label)
 
     def _build_lessons(self, start_page_on_launch: bool) -> None:
-        """Lessons, lenses, the language menu and the start page (`app.lessons`). The start
-        page opens on first launch only with the user's own settings, never in tests."""
-        from app.lessons.integration import LessonsController
+        """Lessons, lenses, the language menu and the start page (`app.lessons`) are built
+        just after the first paint (or when first asked for), so they never delay it; in
+        a language other than English at once, so the first paint is in that language.
+        The start page opens on first launch only with the user's own settings, never in
+        tests."""
+        self._lessons = None
+        self._lessons_start_page = start_page_on_launch
+        self._lessons_scheduled = False
+        if self.settings.language != "en":
+            self._lessons_scheduled = True
+            _ = self.lessons
 
-        self.lessons = LessonsController(self, start_page_on_launch)
+    @property
+    def lessons(self):
+        """The window's `LessonsController` (made on first use)."""
+        if self._lessons is None:
+            from app.lessons.integration import LessonsController
+
+            self._lessons = LessonsController(self, self._lessons_start_page)
+        return self._lessons
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._lessons_scheduled:
+            self._lessons_scheduled = True
+            QTimer.singleShot(0, self, lambda: self.lessons)
 
     def _docks(self) -> list[QDockWidget]:
         return [

@@ -38,6 +38,15 @@ class AppSettings:
         self._s.setValue("appearance/theme", name)
 
     @property
+    def language(self) -> str:
+        """The interface language ("en", "zh_CN"): app.i18n checks it is one it knows."""
+        return str(self._s.value("appearance/language", "en"))
+
+    @language.setter
+    def language(self, code: str) -> None:
+        self._s.setValue("appearance/language", code)
+
+    @property
     def snap_to_grid(self) -> bool:
         return _as_bool(self._s.value("canvas/snap_to_grid", True))
 

@@ -147,15 +147,24 @@ def monospace_font(point_size: float = FONT_POINT_SIZE) -> QFont:
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:
-    """Make `theme` the look of the whole application."""
+    """Make `theme` the look of the whole application. What is already so is left alone:
+    each change restyles every widget of every window (most of a second for a window
+    with live views)."""
     global _current
     _current = theme
-    app.setStyle("Fusion")  # the same metrics on every platform, and it honours palettes
+    if not app.property("neuroloomFusion"):  # (under a style sheet, style() no longer says its name)
+        app.setStyle("Fusion")  # the same metrics on every platform, and it honours palettes
+        app.setProperty("neuroloomFusion", True)
     font = app.font()
-    font.setPointSizeF(FONT_POINT_SIZE)
-    app.setFont(font)
-    app.setPalette(build_palette(theme))
-    app.setStyleSheet(build_stylesheet(theme))
+    if font.pointSizeF() != FONT_POINT_SIZE:
+        font.setPointSizeF(FONT_POINT_SIZE)
+        app.setFont(font)
+    palette = build_palette(theme)
+    if app.palette() != palette:
+        app.setPalette(palette)
+    sheet = build_stylesheet(theme)
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
 
 
 def build_palette(theme: Theme) -> QPalette:
@@ -277,4 +286,12 @@ QLabel[role="dim"] {{ color: {t.text_dim}; }}
 QLabel[role="explanation"] {{ color: {t.text_dim}; }}
 QFrame[role="card"] {{ background: {t.list_bg}; border: 1px solid {t.border}; border-radius: 6px; }}
 QFrame[role="card"] QLabel {{ background: transparent; }}
+QFrame[role="card"][clickable="true"]:hover, QFrame[role="card"][clickable="true"]:focus {{ border-color: {t.accent}; }}
+QLabel[role="welcome"] {{ font-size: {FONT_POINT_SIZE + 9}pt; font-weight: 700; color: {t.text}; }}
+QLabel[role="topic"] {{ font-size: {FONT_POINT_SIZE + 2}pt; font-weight: 700; color: {t.text}; }}
+QLabel[role="card_title"] {{ font-weight: 700; color: {t.text}; }}
+QLabel[role="badge"] {{
+    color: {t.accent}; font-weight: 700; font-size: {FONT_POINT_SIZE - 1}pt;
+    border: 1px solid {t.accent}; border-radius: 4px; padding: 1px 4px;
+}}
 """

@@ -52,6 +52,7 @@ KNOWN = {
         Benchmark("bench_export", budget_s=900),
         Benchmark("bench_speed", quick=("--quick",), full=("--full", "--with-compile"), budget_s=2400),
         Benchmark("bench_responsiveness", quick=("--quick",), budget_s=1200),
+        Benchmark("bench_live", quick=("--quick",), budget_s=600),
     )
 }
 

@@ -69,6 +69,12 @@ def cmd_validate(path: str) -> int:
         return EXIT_UNREADABLE
     graph = project.graph
     analysis = analyze(graph)
+    diagnostics = list(analysis.diagnostics)
+    if project.training.get("mode") == "diffusion":  # two Inputs: the noisy sample and its time step
+        from graph_core.noise_predictor import diffusion_diagnostics
+
+        diagnostics += diffusion_diagnostics(graph)
+    errors = [d for d in diagnostics if d.severity == "error"]
     rows = [("node", "type", "output", "params")]
     for node_id in analysis.order:
         info = analysis.nodes[node_id]
@@ -79,12 +85,12 @@ def cmd_validate(path: str) -> int:
         if i == 0:
             print("  ".join("-" * w for w in widths))
     print(f"\n{len(graph)} nodes, {len(graph.edges())} edges, {analysis.total_params:,} trainable parameters")
-    for diagnostic in analysis.diagnostics:
+    for diagnostic in diagnostics:
         print(str(diagnostic), file=sys.stderr if diagnostic.severity == "error" else sys.stdout)
-    if analysis.ok:
+    if not errors:
         print("valid")
         return EXIT_OK
-    print(f"invalid: {len(analysis.errors)} error(s)")
+    print(f"invalid: {len(errors)} error(s)")
     return EXIT_INVALID
 
 

@@ -48,6 +48,10 @@ def _extra_sources(used_types: set[str], needs_mask: bool) -> list[str]:
         names += ["StepFunction", "Step"]
     if "PositionalEncoding" in used_types:
         names += ["PositionalEncoding"]
+    if "TimeEmbedding" in used_types:
+        names += ["TimeEmbedding"]
+    if "FourierFeatures" in used_types:
+        names += ["FourierFeatures"]
     if needs_mask:
         names += ["causal_mask"]
     sources = _nn_extra_sources()

@@ -37,9 +37,13 @@ def generate_train_script(graph: ModelGraph, training: dict[str, Any], bundle: A
         config = TrainingConfig.from_dict(dict(training))
     except (TypeError, ValueError) as error:
         raise TrainScriptError(str(error)) from None
-    if config.mode not in ("supervised", "reconstruction"):
-        raise TrainScriptError(f"train.py reproduces supervised and reconstruction training, not {config.mode}")
+    if config.mode not in ("supervised", "reconstruction", "language_model"):
+        raise TrainScriptError(
+            f"train.py reproduces supervised, reconstruction and language-model training, not {config.mode}"
+        )
     output_shape = _single_output_shape(graph)
+    if config.mode == "language_model":
+        return _language_model_script(graph, config, bundle, title, output_shape)
     reconstruction = config.mode == "reconstruction"
     task = "regression" if reconstruction else bundle.task
     num_classes = bundle_num_classes(bundle) if task == "classification" else None
@@ -50,6 +54,43 @@ def generate_train_script(graph: ModelGraph, training: dict[str, Any], bundle: A
     what, body = _TARGETS[kind]
     if reconstruction:
         what, body = "the input itself (an autoencoder rebuilds what it sees)", _RECONSTRUCTION_BODY
+    return _fill(config, title, task, num_classes, output_shape, what, body)
+
+
+def _language_model_script(graph: ModelGraph, config, bundle: Any, title: str, output_shape: tuple[int, ...]) -> str:
+    from graph_core.training.language import language_model_problem
+
+    problem = language_model_problem(output_shape, bundle, config.loss)
+    if problem:
+        raise TrainScriptError(problem)
+    what = "the id of the next character at every position"
+    script = _fill(config, title, "classification", bundle.tokenizer.vocab_size, output_shape, what, "return y.long()")
+    # Every position of every window is a prediction: the loss and the accuracy go
+    # over scores [N, T, V] and next ids [N, T] laid flat.
+    edits = (
+        (f"LOSS = nn.{config.loss}()\n", f"CRITERION = nn.{config.loss}()  # at every position: see LOSS\n"),
+        ("\n\ndef parse_args():", f"\n\n{_NEXT_TOKEN_LOSS}\n\ndef parse_args():"),
+        (_FLAT_ACCURACY, _NEXT_TOKEN_ACCURACY),
+    )
+    for old, new in edits:
+        if script.count(old) != 1:
+            raise RuntimeError(f"train.py's template changed: cannot find {old.strip()[:40]!r}")
+        script = script.replace(old, new)
+    return script
+
+
+_NEXT_TOKEN_LOSS = '''def LOSS(output, target):
+    """Next-character loss: every position's scores [N, T, V] against the ids that follow [N, T]."""
+    return CRITERION(output.reshape(-1, output.shape[-1]), target.reshape(-1))
+'''
+_FLAT_ACCURACY = """    flat = outputs.reshape(len(outputs), -1)
+    predicted = (flat[:, 0] > 0).long() if flat.shape[1] == 1 else flat.argmax(dim=1)
+    return loss, (predicted == y).float().mean().item()"""
+_NEXT_TOKEN_ACCURACY = """    # Next-character accuracy: how often the top score at a position is the character that follows.
+    return loss, (outputs.argmax(dim=-1) == y).float().mean().item()"""
+
+
+def _fill(config, title: str, task: str, num_classes, output_shape, what: str, body: str) -> str:
     py = _source_literal
     values = {
         "title": " ".join((title or "a NeuroLoom project").replace('"', "'").replace("\\", "/").split()),

@@ -506,7 +506,12 @@ def _example(shape: Sequence[int], dtype: str) -> torch.Tensor:
 
 
 # ----- tracing --------------------------------------------------------------------------
-_OWN_CLASSES = ("PositionalEncoding", "Step")  # NeuroLoom's modules, also as copied into model.py
+_OWN_CLASSES = (
+    "PositionalEncoding",
+    "Step",
+    "TimeEmbedding",
+    "FourierFeatures",
+)  # NeuroLoom's modules, also as copied into model.py
 _TORCH_DIR = os.path.dirname(torch.__file__)
 
 
@@ -749,6 +754,8 @@ _MODULE_PARAMS: dict[str, Callable[[nn.Module], dict]] = {
     "TransformerEncoderLayer": _encoder_layer_params,
     "PositionalEncoding": _positional_params,
     "Step": lambda m: {},
+    "TimeEmbedding": lambda m: {"dim": int(m.dim), "max_period": float(m.max_period)},
+    "FourierFeatures": lambda m: {"dim": int(m.dim), "scale": float(m.scale), "max_period": float(m.max_period)},
 }
 _RECURRENT = ("RNN", "LSTM", "GRU")
 

@@ -1,6 +1,7 @@
-"""The few torch modules NeuroLoom adds to `torch.nn`: a step (Heaviside) unit and
-positional encodings. Generated standalone code copies their source, so keep them
-self-contained (only `math`, `torch` and `nn`).
+"""The few torch modules NeuroLoom adds to `torch.nn`: a step (Heaviside) unit,
+positional encodings, the diffusion time-step embedding and Fourier features.
+Generated standalone code copies their source, so keep them self-contained (only
+`math`, `torch` and `nn`).
 """
 
 import math
@@ -51,9 +52,48 @@ class PositionalEncoding(nn.Module):
         return self.dropout(x + self.weight[: x.shape[1]])
 
 
+class TimeEmbedding(nn.Module):
+    """A diffusion time step (one number per sample, shape (batch, 1)) as the sines and
+    cosines of dim // 2 frequencies, from 1 down to 1 / max_period: the Transformer's
+    positional encoding applied to t, so nearby steps get similar vectors."""
+
+    def __init__(self, dim: int, max_period: float = 10000.0):
+        super().__init__()
+        self.dim, self.max_period = dim, max_period
+        half = dim // 2
+        frequencies = torch.exp(-math.log(max_period) * torch.arange(half) / half)
+        self.register_buffer("frequencies", frequencies, persistent=False)
+
+    def forward(self, t):
+        angles = t.to(self.frequencies.dtype) * self.frequencies
+        return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)
+
+
+class FourierFeatures(nn.Module):
+    """Each input value v as sin and cos of scale * v times dim // 2 frequencies, from 1
+    down to 1 / max_period: (batch, ..., F) becomes (batch, ..., F * dim). Waves of many
+    widths let a small network draw sharp shapes in a low-dimensional space."""
+
+    def __init__(self, dim: int, scale: float = 25.0, max_period: float = 10000.0):
+        super().__init__()
+        self.dim, self.scale, self.max_period = dim, scale, max_period
+        half = dim // 2
+        frequencies = scale * torch.exp(-math.log(max_period) * torch.arange(half) / half)
+        self.register_buffer("frequencies", frequencies, persistent=False)
+
+    def forward(self, x):
+        angles = x.to(self.frequencies.dtype).unsqueeze(-1) * self.frequencies
+        return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1).flatten(-2)
+
+
 def causal_mask(length: int, device: torch.device) -> torch.Tensor:
     """An additive mask that hides later positions from earlier ones."""
     return torch.triu(torch.full((length, length), float("-inf"), device=device), diagonal=1)
 
 
-EXTRA_MODULES = {"Step": Step, "PositionalEncoding": PositionalEncoding}
+EXTRA_MODULES = {
+    "Step": Step,
+    "PositionalEncoding": PositionalEncoding,
+    "TimeEmbedding": TimeEmbedding,
+    "FourierFeatures": FourierFeatures,
+}

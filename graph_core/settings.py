@@ -10,16 +10,18 @@ from typing import Any
 from graph_core.specs import ParamSpec
 
 DATASET_NAMES = (
-    "circle", "xor", "gaussian", "spiral", "moons", "spiral3", "blobs4",
+    "circle", "xor", "gaussian", "spiral", "moons", "spiral3", "blobs4", "rings", "drawn",
     "plane", "multi_gaussian", "sine",
     "digits", "sine_forecast", "parity", "pattern",
-    "csv", "image_folder",
+    "arithmetic", "grammar",
+    "csv", "image_folder", "text_file",
 )  # fmt: skip
 FEATURE_NAMES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 LOSSES = ("CrossEntropyLoss", "MSELoss", "L1Loss", "SmoothL1Loss", "BCEWithLogitsLoss", "NLLLoss", "MultiMarginLoss")
 OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad")
 SCHEDULES = ("constant", "step", "exponential", "cosine")
-MODES = ("supervised", "reconstruction", "gan")
+MODES = ("supervised", "reconstruction", "gan", "language_model", "masked_language_model", "diffusion")
+NOISE_SCHEDULES = ("linear", "cosine")
 
 CSV_FIELDS = (
     ParamSpec("path", "str", "", "the CSV file (relative paths are relative to the project file)"),
@@ -41,6 +43,10 @@ IMAGE_FOLDER_FIELDS = (
     ParamSpec("mode", "choice", "L", "L for greyscale, RGB for colour", choices=("L", "RGB")),
 )
 
+TEXT_FILE_FIELDS = (
+    ParamSpec("path", "str", "", "a plain-text file, UTF-8 (relative paths are relative to the project file)"),
+)
+
 DATA_FIELDS = (
     ParamSpec("dataset", "str", "spiral", "which data to learn from", choices=DATASET_NAMES),
     ParamSpec("samples", "int", 500, "how many samples to generate", min=10, max=1_000_000),
@@ -48,12 +54,15 @@ DATA_FIELDS = (
     ParamSpec("seed", "int", 0, "random seed for generating and splitting", min=0, max=2**31 - 1),
     ParamSpec("split", "floats", [0.7, 0.15, 0.15], "train, validation and test fractions", min=0.0, max=1.0, dims=3),
     ParamSpec("features", "strs", ["x1", "x2"], "input features for 2-D data", choices=FEATURE_NAMES),
+    ParamSpec("points", "points", (), "the shape you drew: [x, y] points in the plane (-6 to 6)", min=-6.0, max=6.0),
     ParamSpec("layout", "choice", "flat", "digits as flat vectors [64] or images [1, 8, 8]", choices=("flat", "image")),
     ParamSpec("window", "int", 16, "input window length for forecasting", min=1, max=1000),
     ParamSpec("seq_len", "int", 12, "sequence length for sequence classification", min=1, max=1000),
     ParamSpec("tokens", "bool", False, "give sequences as integer token ids (for Embedding)"),
+    ParamSpec("context", "int", 32, "characters a language model reads at once (its context length)", min=2, max=4096),
     ParamSpec("csv", "section", None, "CSV import settings", nullable=True),
     ParamSpec("image_folder", "section", None, "image folder import settings", nullable=True),
+    ParamSpec("text_file", "section", None, "plain-text file import settings", nullable=True),
 )
 
 TRAINING_FIELDS = (
@@ -74,6 +83,14 @@ TRAINING_FIELDS = (
     ParamSpec("epochs", "int", 200, "passes over the training data", min=1, max=1_000_000),
     ParamSpec("seed", "int", 0, "random seed for weights and shuffling", min=0, max=2**31 - 1),
     ParamSpec("device", "choice", "auto", "where to train", choices=("auto", "cpu", "cuda")),
+    ParamSpec("diffusion_steps", "int", 100, "noise levels from data to pure noise (diffusion)", min=2, max=4000),
+    ParamSpec(
+        "noise_schedule",
+        "choice",
+        "linear",
+        "how fast noise is added over the steps (diffusion)",
+        choices=NOISE_SCHEDULES,
+    ),
 )
 
 VIEW_FIELDS = (
@@ -83,7 +100,7 @@ VIEW_FIELDS = (
     ParamSpec("title", "str", "", "a short title"),
 )
 
-SECTIONS = {"csv": CSV_FIELDS, "image_folder": IMAGE_FOLDER_FIELDS}
+SECTIONS = {"csv": CSV_FIELDS, "image_folder": IMAGE_FOLDER_FIELDS, "text_file": TEXT_FILE_FIELDS}
 
 
 def defaults(fields: tuple[ParamSpec, ...]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ class ShapeError(ValueError):
     """A layer cannot accept the shapes it is given; the message is for the user."""
 
 
-ParamKind = str  # "int" | "float" | "bool" | "choice" | "size" | "shape" | "dim" | "ints"
+ParamKind = str  # "int" | "float" | "bool" | "choice" | "size" | "shape" | "dim" | "ints" | "points"
 
 
 @dataclass(frozen=True)
@@ -186,6 +186,26 @@ def _check_floats(spec: ParamSpec, value: Any) -> str | None:
     return None
 
 
+MAX_POINTS = 5000
+
+
+def _check_points(spec: ParamSpec, value: Any) -> str | None:
+    if not isinstance(value, (list, tuple)):
+        return "must be a list of [x, y] points"
+    if len(value) > MAX_POINTS:
+        return f"holds {len(value)} points; at most {MAX_POINTS} are kept"
+    for index, point in enumerate(value):
+        if (
+            not isinstance(point, (list, tuple))
+            or len(point) != 2
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) or not _is_finite(v) for v in point)
+        ):
+            return f"point {index} must be a pair of numbers [x, y], got {point!r}"
+        if not all(_in_range(spec, v) for v in point):
+            return f"point {index} {list(point)}: both numbers must be {_range_text(spec)}"
+    return None
+
+
 def _check_strs(spec: ParamSpec, value: Any) -> str | None:
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         return "must be a list of names"
@@ -201,6 +221,7 @@ _CHECKERS: dict[str, Callable[[ParamSpec, Any], str | None]] = {
     "str": _check_str,
     "floats": _check_floats,
     "strs": _check_strs,
+    "points": _check_points,
     "int": _check_int,
     "float": _check_float,
     "bool": _check_bool,

@@ -359,6 +359,34 @@ def test_preview_image_and_weight_style_hooks_draw(view, doc):
     assert item.boundingRect().height() == height
 
 
+def test_a_node_with_a_live_picture_is_drawn_with_it_and_still_selected_and_dragged_by_it(view, doc):
+    add(doc, "Linear", (0, 0), "fc")
+    item = view.scene().node_item("fc")
+    image = QImage(16, 4, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.red)
+    item.set_preview(image)
+    # The picture is a child item of the card: a new one repaints it alone.
+    picture = item._preview_item
+    assert picture is not None and picture.parentItem() is item
+    inside = picture.mapToScene(picture.boundingRect().center())
+    point = view.mapFromScene(inside)
+    shot = view.grab().toImage()
+    ratio = shot.devicePixelRatio()
+    color = shot.pixelColor(int(point.x() * ratio), int(point.y() * ratio))
+    assert color.red() > 200 and color.green() < 60  # drawn where it belongs
+    blue = QImage(16, 4, QImage.Format.Format_RGB32)
+    blue.fill(Qt.GlobalColor.blue)
+    item.set_preview(blue)
+    assert item._preview_item is picture and picture._image is blue
+    # A click and a drag that start on the picture act on the node.
+    click(view, point)
+    assert view.scene().selected_node_ids() == ["fc"]
+    drag(view, point, point + QPoint(45, 23))
+    assert doc.graph.node("fc").pos == (40.0, 20.0)
+    item.set_preview(None)
+    assert item._preview_item is None and all(child is not picture for child in item.childItems())
+
+
 # ----- zoom and pan ------------------------------------------------------------------------
 def wheel(view: CanvasView, point: QPoint, delta: int) -> None:
     event = QWheelEvent(

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from graph_core.cli import main
 from graph_core.project import EXAMPLES_DIR
 
@@ -67,6 +69,20 @@ def test_train_writes_weights_history_and_test_metrics(tmp_path, capsys):
     assert "accuracy" in json.loads((out / "metrics.json").read_text())
     captured = capsys.readouterr()
     assert "completed: 5 epochs" in captured.out and "epoch 5/5" in captured.err
+
+
+def test_train_takes_the_fast_path_when_asked_and_ends_where_the_eager_path_does(tmp_path, capsys):
+    """--fast on: the compiled path for a small chain (the same losses to rounding);
+    --fast off: eager. The summary says which one trained."""
+    runs = {}
+    for choice in ("on", "off"):
+        out = tmp_path / choice
+        argv = ["train", str(EXAMPLES_DIR / "mlp_xor.nlproj"), "--epochs", "5", "--out", str(out), "--fast", choice]
+        assert main([*argv, "--threads", "1", "--quiet"]) == 0
+        runs[choice] = json.loads((out / "history.json").read_text())["epochs"]
+        assert ("(fast path)" if choice == "on" else "(eager)") in capsys.readouterr().out
+    for fast, eager in zip(runs["on"], runs["off"]):
+        assert fast["train_loss"] == pytest.approx(eager["train_loss"], abs=1e-5)
 
 
 def test_train_refuses_bad_input_with_exit_2_and_a_reason(tmp_path, capsys):

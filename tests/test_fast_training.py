@@ -310,8 +310,9 @@ def test_events_come_in_the_eager_order_with_the_same_fields():
 
 @pytest.mark.parametrize("fast", ["off", "auto"])
 def test_a_step_event_interval_thins_step_events_and_reports_the_mean_of_their_batches(fast):
-    """A long interval: the first batch's event goes out, then none until the run ends;
-    the epochs' losses are what a run with every step event reports."""
+    """A long interval: the first batch's event goes out, then none but each epoch's
+    last batch (the mean of the epoch's batches since); the epochs' losses are what a
+    run with every step event reports."""
     settings = config(loss="CrossEntropyLoss", optimizer="Adam", lr=0.01, epochs=3)
     model = chain((2, 8, 2))
     _, every, every_events = train(copy.deepcopy(model), blobs(), settings, fast, step_event_every=1)
@@ -319,8 +320,10 @@ def test_a_step_event_interval_thins_step_events_and_reports_the_mean_of_their_b
         copy.deepcopy(model), blobs(), settings, fast, step_event_every=1, step_event_interval=3600
     )
     assert len(steps_of(every_events)) == 3 * 14
-    assert [(e.epoch, e.step) for e in steps_of(events)] == [(1, 1)]
+    assert [(e.epoch, e.step) for e in steps_of(events)] == [(1, 1), (1, 14), (2, 28), (3, 42)]
     assert steps_of(events)[0].train_loss == pytest.approx(steps_of(every_events)[0].train_loss, abs=1e-6)
+    last_epoch_losses = [e.train_loss for e in steps_of(every_events) if e.epoch == 3]
+    assert steps_of(events)[3].train_loss == pytest.approx(sum(last_epoch_losses) / 14, abs=1e-5)
     losses = [e.train_loss for e in epochs_of(events)]
     assert losses == pytest.approx([e.train_loss for e in epochs_of(every_events)], abs=1e-5)
     assert thinned.step == every.step == 3 * 14

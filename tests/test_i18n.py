@@ -1,20 +1,32 @@
-"""Languages: every text a user sees in Simplified Chinese when they choose it, every
-layer, loss, optimizer and lesson explained in Chinese, and English back on request."""
+"""Languages: every text a user sees in Simplified Chinese when they choose it (widgets,
+menus, actions, tooltips, dock titles, the canvas's painted texts, the undo history, the
+lessons, the lenses and every message the core builds), every layer, loss, optimizer and
+lesson explained in Chinese, Chinese characters drawn with the shipped font where no
+system font has them, and English back on request."""
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import shutil
 import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import QGraphicsView, QLabel, QMenu, QWidget
 
 from app import i18n
+from app.commands import AddNodeCommand, ConnectCommand, MoveNodesCommand, RemoveNodesCommand
 from app.lessons.catalogue import load_lessons
 from graph_core.project import list_examples
+from graph_core.training.diagnosis import Diagnostician
+from graph_core.training.events import DivergedEvent
 
 EXAMPLES = {example.name: example for example in list_examples()}
 READY_TIMEOUT = 120_000
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -28,6 +40,7 @@ def english_after():
 def ready_window(make_main_window, qtbot, english_after):
     """A window with the XOR example open and training ready (its panels built)."""
     window = make_main_window()
+    _ = window.lessons  # built now, not just after the first paint: its menus are part of the test
     window.open_example(EXAMPLES["mlp_xor"])
     window.training.warm_up()
     qtbot.waitUntil(lambda: window.training.is_ready and window.training_views is not None, timeout=READY_TIMEOUT)
@@ -52,19 +65,36 @@ def visible_texts(window) -> list[tuple[str, str]]:
                 found += [(f"{where} item", getter()) for getter, _ in i18n._items(obj)]
             if isinstance(obj, QGraphicsView):
                 found += [(f"{where} plot", getter()) for getter, _ in i18n._graphics_texts(obj)]
+                found += list(i18n.painted_texts(obj))  # node cards, edge labels, item tooltips
     return [(where, text) for where, text in found if text]
 
 
 def untranslated(window) -> list[str]:
-    allowed = set(window.document.graph.node_ids()) | {window.display_name}
-    code = {id(window.code_view)} | {id(child) for child in window.code_view.findChildren(QWidget)}
+    """Visible texts with words a Chinese reader would not understand (names of nodes,
+    layers, losses and optimizers, numbers, shapes and code are fine as they are)."""
+    allowed = set(window.document.graph.node_ids()) | {window.display_name} | set(EDITED_IDS)
     problems = []
     for where, text in visible_texts(window):
         words = i18n.english_words(text, allowed)
         if words:
             problems.append(f"{where}: {text[:90]!r} ({', '.join(words[:4])})")
-    del code
     return sorted(set(problems))
+
+
+EDITED_IDS = ("extra", "lonely", "flat_conv")  # node names (in the history too), not words
+
+
+def edit_the_network(window) -> None:
+    """Edits of every kind, so the history holds their texts; a node left unconnected
+    (a problem badge) and one whose shape does not fit (a shape error)."""
+    document = window.document
+    document.try_push(AddNodeCommand(document.graph, "Linear", (600.0, 0.0), node_id="extra"))
+    document.try_push(ConnectCommand(document.graph, "out", "extra"))
+    document.try_push(MoveNodesCommand(document.graph, {"extra": ((600.0, 0.0), (640.0, 40.0))}))
+    document.try_push(RemoveNodesCommand(document.graph, ["extra"]))
+    document.try_push(AddNodeCommand(document.graph, "Conv2d", (600.0, 200.0), node_id="lonely"))
+    document.try_push(AddNodeCommand(document.graph, "Conv2d", (800.0, 200.0), node_id="flat_conv"))
+    document.try_push(ConnectCommand(document.graph, "x", "flat_conv"))
 
 
 def test_every_layer_loss_optimizer_and_data_set_has_a_chinese_explanation():
@@ -129,14 +159,25 @@ def test_the_qt_translator_answers_the_lenses_in_chinese(qapp, english_after):
 def test_choosing_chinese_in_the_view_menu_changes_the_visible_texts_and_english_brings_them_back(ready_window, qtbot):
     window = ready_window
     menus = [action.text() for action in window.menuBar().actions()]
+    tabs = window.training_views.tabs
+    pages = [tabs.tabText(i) for i in range(tabs.count())]
+    schedules = window.training_panel.settings_panel.editor("schedule").combo
     window.lessons.language_actions["zh_CN"].trigger()
     assert [action.text() for action in window.menuBar().actions()][:3] == ["文件(&F)", "编辑(&E)", "视图(&V)"]
     assert window.training_dock.windowTitle() == "训练"
     assert window.actions["training_train"].text() == "训练(&T)"
+    assert schedules.itemText(schedules.findData("step")) == "阶梯"  # a schedule, not a step on an axis
     assert i18n.stored_language(window.settings) == "zh_CN"
     window.lessons.language_actions["en"].trigger()
     assert [action.text() for action in window.menuBar().actions()] == menus
     assert window.training_dock.windowTitle() == "Training"
+    assert [tabs.tabText(i) for i in range(tabs.count())] == pages  # 训练 is "Training" again, not "training"
+
+
+DIVERGED = (
+    "The loss became NaN during epoch 3 (step 41); training stopped and the weights from the end of epoch 2 "
+    "were restored. Try a smaller learning rate (now 30) or gradient clipping."
+)
 
 
 def test_no_visible_string_lacks_a_translation_in_chinese(ready_window, qtbot):
@@ -145,9 +186,155 @@ def test_no_visible_string_lacks_a_translation_in_chinese(ready_window, qtbot):
     for key in ("activations", "losses", "optimizers", "lr_finder", "diagnosis", "timeline"):
         lessons.lenses.open_lens(key)
     lessons.open_lesson("perceptron_mlp")
-    window.show_node("out")
-    lessons.show_start_page()
     lessons.set_language("zh_CN", remember=False)
-    qtbot.wait(50)
+    edit_the_network(window)  # edited in Chinese: the history and the badges follow at once
+    lessons.lenses._on_findings(Diagnostician().feed(DivergedEvent(3, 41, DIVERGED)))
+    window.show_node("lonely")
+    lessons.show_start_page()
+    qtbot.waitUntil(lambda: bool(window.document.analysis.diagnostics), timeout=10_000)
+    window.grab()  # everything visible painted once, as the user sees it
+    assert window.document.undo_stack.count() >= 6
     problems = untranslated(window)
     assert problems == [], "\n".join(problems)
+    painted = [text for where, text in visible_texts(window) if "painted" in where]
+    assert "输出特征数" in painted  # a node's parameter row, as the canvas paints it
+    assert window.actions["undo"].text() == "撤销 连接 x → flat_conv"
+    lessons.set_language("en", remember=False)
+    assert window.actions["undo"].text() == "Undo Connect x → flat_conv"
+    assert "out features" in [text for where, text in visible_texts(window) if "painted" in where]
+
+
+def test_the_check_finds_an_untranslated_text_and_accepts_names_numbers_and_shapes(ready_window, qtbot):
+    window = ready_window
+    window.lessons.set_language("zh_CN", remember=False)
+    assert untranslated(window) == []
+    sneaky = QLabel("Gradient noise ahead", window.statusBar())  # no translation of this anywhere
+    neutral = QLabel("ReLU · 3×3 · [N, 16, 28, 28] · lr 0.01 · fc1", window.statusBar())
+    window.statusBar().addWidget(sneaky)
+    window.statusBar().addWidget(neutral)
+    sneaky.show()
+    neutral.show()
+    problems = untranslated(window)
+    assert len(problems) == 1 and "Gradient noise ahead" in problems[0]
+    item = window.canvas.scene().node_item("out")
+    item._rows.append(("mystery knob", "3"))  # a painted row the catalogue does not know
+    assert any("mystery knob" in problem for problem in untranslated(window))
+
+
+# ---- messages the core builds at run time ----------------------------------------------------
+
+CORE_MESSAGE_CALLS = {"ShapeError", "Diagnostic", "Diagnosis", "DivergedEvent"}
+
+
+def core_message_templates() -> list[tuple[str, str]]:
+    """(where, a sample) of every message the core writes for the user: the texts given
+    to ShapeError, Diagnostic, Diagnosis and DivergedEvent, `message = ...` texts, and
+    the parameter problems of `graph_core.specs`; each placeholder filled with a number."""
+
+    def sample(node) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) else "7" for v in node.values)
+        return None
+
+    found = []
+    for path in sorted((ROOT / "graph_core").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        where = path.relative_to(ROOT)
+        for node in ast.walk(tree):
+            texts = []
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in CORE_MESSAGE_CALLS:
+                texts = [sample(arg) for arg in node.args[:3]]
+            elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "message" for t in node.targets):
+                texts = [sample(node.value)]
+            elif isinstance(node, ast.Return) and path.name == "specs.py":
+                texts = [sample(node.value)] if node.value is not None else []
+            # Pieces with no words ('{name}: {problem}', '>= {min}') are filled with messages checked here.
+            found += [
+                (f"{where}:{node.lineno}", text) for text in texts if text and " " in text and not i18n.is_neutral(text)
+            ]
+    return found
+
+
+def test_every_message_the_core_builds_reads_in_chinese():
+    templates = core_message_templates()
+    assert len(templates) > 50  # the walk found the core's messages
+    missing = []
+    for where, text in templates:
+        translated = i18n.translate_text(text, "zh_CN")
+        if not translated or i18n.english_words(translated):
+            missing.append(f"{where}: {text[:100]!r}")
+    assert missing == [], "\n".join(missing)
+
+
+# ---- the Chinese font -------------------------------------------------------------------------
+
+
+def font_tool():
+    spec = importlib.util.spec_from_file_location("make_cjk_font", ROOT / "tools" / "make_cjk_font.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_chinese_font_has_every_character_of_the_translation_and_the_lessons(qapp):
+    from PySide6.QtGui import QRawFont
+
+    font = QRawFont(str(i18n.CJK_FONT), 16)
+    assert font.isValid() and font.familyName() == i18n.CJK_FAMILY
+    # The Chinese characters and punctuation; the rest (→, ×, ✓) come with the interface font.
+    chinese = {c for c in font_tool().used_characters() if i18n.has_cjk(c)}
+    assert len(chinese) > 500
+    missing = sorted(c for c in chinese if not font.supportsCharacter(ord(c)))
+    assert not missing, f"the font lacks {''.join(missing)!r}: run python tools/make_cjk_font.py"
+    assert (ROOT / "assets" / "fonts" / "LICENSE-Apache-2.0.txt").stat().st_size > 10_000
+
+
+def test_chinese_is_drawn_with_the_shipped_font_on_a_machine_without_cjk_fonts(tmp_path):
+    """In a process whose font configuration holds no font at all, Chinese is drawn as
+    real glyphs (each character a different picture, not the same empty box)."""
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts.conf").write_text(
+        f"<?xml version='1.0'?><fontconfig><dir>{tmp_path / 'fonts'}</dir>"
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>"
+    )
+    script = textwrap.dedent(
+        """
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QColor, QImage, QPainter
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from app import i18n
+
+        def pictures(text):
+            found = []
+            for character in text:
+                image = QImage(40, 40, QImage.Format.Format_ARGB32)
+                image.fill(QColor("white"))
+                painter = QPainter(image)
+                painter.setPen(QColor("black"))
+                painter.drawText(image.rect(), Qt.AlignmentFlag.AlignCenter, character)
+                painter.end()
+                found.append(bytes(image.constBits()))
+            return found
+
+        text = "训练神经网络"
+        assert i18n.system_cjk_families() == [], i18n.system_cjk_families()
+        assert len(set(pictures(text))) == 1  # no font: every character the same box (or nothing)
+        i18n.install_language("zh_CN")
+        drawn = pictures(text)
+        assert len(set(drawn)) == len(text), "the characters are not drawn apart"
+        print("drawn with", i18n.ensure_cjk_font())
+        """
+    )
+    env = {
+        **{k: v for k, v in __import__("os").environ.items() if not k.startswith("FONTCONFIG")},
+        "FONTCONFIG_FILE": str(tmp_path / "fonts.conf"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert f"drawn with {i18n.CJK_FAMILY}" in result.stdout

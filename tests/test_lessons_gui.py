@@ -1,20 +1,21 @@
 """The lessons in the window: the start page lists them and opens one through the normal
-open path, the side panel walks through the steps and points at controls that exist,
-and the lenses, diagnosis, learning-rate finder and GAN view follow a run in the app."""
+open path (by mouse or keyboard), the side panel walks through the steps, and the
+lenses, diagnosis, learning-rate finder and GAN view follow a run in the app. (That every
+step points at a control that exists is checked where every lesson is opened anyway:
+test_gui_lenses_screenshots.py.)"""
 
 from __future__ import annotations
 
 import pytest
 import torch
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QWidget
 
 from app.lessons.integration import START_PAGE_KEY, wants_start_page
-from app.lessons.targets import Target
 
-READY_TIMEOUT = 120_000
-RUN_TIMEOUT = 60_000
+# Generous: a loaded machine may take many times longer; the waits end as soon as the
+# condition holds.
+RUN_TIMEOUT = 180_000
+VIEW_TIMEOUT = 60_000
 
 
 @pytest.fixture(autouse=True)
@@ -24,14 +25,18 @@ def one_torch_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture(scope="module")
+def window(lesson_window):
+    """A shown window with training ready, shared by the tests that train: each opens its
+    lesson (a new document) first."""
+    return lesson_window
+
+
 @pytest.fixture
-def window(make_main_window, qtbot):
-    """A shown window with training ready; its threads are joined at the end."""
+def plain_window(make_main_window):
+    """A shown window whose training was never started: the start page needs none."""
     made = make_main_window()
-    made.training.warm_up()
-    qtbot.waitUntil(lambda: made.training.is_ready and made.training_views is not None, timeout=READY_TIMEOUT)
     yield made
-    made.lessons.lenses.stop()
     assert made.training.shutdown(30_000)
 
 
@@ -41,10 +46,12 @@ def train(qtbot, window, **training) -> None:
         window.actions["training_train"].trigger()
 
 
-def test_the_start_page_lists_every_lesson_and_a_card_opens_its_project_and_panel(window, qtbot):
+def test_the_start_page_lists_every_lesson_and_a_card_opens_its_project_and_panel(plain_window, qtbot):
+    window = plain_window
     page = window.lessons.show_start_page()
-    assert len(page.cards) == 12 and page.isVisible()
-    qtbot.mouseClick(page.cards[1].button, Qt.MouseButton.LeftButton)
+    assert len(page.cards) == len(window.lessons.lessons) >= 12 and page.isVisible()
+    assert [card.lesson.key for card in page.cards] == [lesson.key for lesson in window.lessons.lessons]
+    qtbot.mouseClick(page.cards[1], Qt.MouseButton.LeftButton)
     assert not page.isVisible()
     assert window.lessons.current.key == "perceptron_mlp"
     assert set(window.document.graph.node_ids()) == {"x", "out"}
@@ -53,7 +60,23 @@ def test_the_start_page_lists_every_lesson_and_a_card_opens_its_project_and_pane
     assert window.lessons.panel.counter.text() == "Step 1 of 5"
 
 
-def test_the_start_page_opens_on_first_launch_and_then_as_the_user_chose(window, qtbot):
+def test_the_start_page_works_from_the_keyboard_and_goes_when_a_project_opens(plain_window, qtbot):
+    window = plain_window
+    page = window.lessons.show_start_page()
+    card = next(card for card in page.cards if card.lesson.key == "cnn")
+    card.setFocus()
+    qtbot.keyClick(card, Qt.Key.Key_Return)
+    assert not page.isVisible() and window.lessons.current.key == "cnn"
+    window.lessons.show_start_page()
+    qtbot.keyClick(page, Qt.Key.Key_Escape)
+    assert not page.isVisible()
+    window.lessons.show_start_page()
+    window.actions["new"].trigger()  # the new network is what the user wants to see
+    assert not page.isVisible()
+
+
+def test_the_start_page_opens_on_first_launch_and_then_as_the_user_chose(plain_window, qtbot):
+    window = plain_window
     settings = window.settings
     assert wants_start_page(settings)  # nothing stored yet: the first launch
     page = window.lessons.show_start_page()
@@ -63,21 +86,9 @@ def test_the_start_page_opens_on_first_launch_and_then_as_the_user_chose(window,
     assert not wants_start_page(settings)
 
 
-def test_windows_built_with_injected_settings_never_open_the_start_page_by_themselves(window):
+def test_windows_built_with_injected_settings_never_open_the_start_page_by_themselves(plain_window):
+    window = plain_window
     assert window.lessons.start_page is None
-
-
-def test_every_step_of_every_lesson_points_at_a_control_that_exists(window, qtbot):
-    lessons = window.lessons
-    for lesson in lessons.lessons:
-        assert lessons.open_lesson(lesson.key), lesson.key
-        for index, step in enumerate(lesson.steps):
-            lessons.panel.go_to(index)
-            target = lessons.point_at_step()
-            assert isinstance(target, Target), f"{lesson.key} step {index + 1}: {step.target}"
-            assert target.widget is not None or isinstance(target.action, QAction), step.target
-            if target.widget is not None:
-                assert isinstance(target.widget, QWidget) and target.widget.isVisible(), step.target
 
 
 def test_next_opens_the_second_project_of_a_lesson_and_keeps_the_first_boundary(window, qtbot):
@@ -98,7 +109,7 @@ def test_the_diagnosis_panel_hears_from_a_run_whose_learning_rate_is_far_too_lar
     window.lessons.open_lesson("overfitting")  # opens the diagnosis lens beside the lesson
     panel = window.lessons.lenses.widgets["diagnosis"]
     train(qtbot, window, lr=1e6, epochs=5)
-    qtbot.waitUntil(lambda: bool(panel.findings), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(panel.findings), timeout=VIEW_TIMEOUT)
     assert all(card.message.text() for card in panel.cards)
 
 
@@ -106,7 +117,7 @@ def test_the_gan_lesson_trains_in_the_app_and_its_view_shows_the_generated_point
     window.lessons.open_lesson("gan")
     train(qtbot, window, epochs=4)
     view = window.lessons.lenses.widgets["gan"]
-    qtbot.waitUntil(lambda: view.frame is not None and view.frame.epoch == 4, timeout=10_000)
+    qtbot.waitUntil(lambda: view.frame is not None and view.frame.epoch == 4, timeout=VIEW_TIMEOUT)
     assert view.frame.generated.shape == (300, 2)
     assert window.lessons.lenses.docks["gan"].isVisible()
 
@@ -124,9 +135,10 @@ def test_the_learning_rate_finder_runs_off_the_gui_thread_and_its_rate_goes_to_t
 
 def test_the_timeline_replays_an_earlier_epoch_into_the_boundary(window, qtbot):
     window.lessons.open_lesson("neuron")
-    slider = window.lessons.lenses.open_lens("timeline").widget()
+    window.lessons.lenses.open_lens("timeline")
+    slider = window.lessons.lenses.widgets["timeline"]
     train(qtbot, window, epochs=6)
-    qtbot.waitUntil(lambda: slider.epochs == list(range(7)), timeout=10_000)
+    qtbot.waitUntil(lambda: slider.epochs == list(range(7)), timeout=VIEW_TIMEOUT)
     boundary = window.training_views.boundary
     with qtbot.waitSignal(slider.epoch_chosen):
         slider.select_epoch(1)
@@ -143,5 +155,5 @@ def test_pointing_at_an_activation_node_shows_its_inputs_in_the_activation_lens(
     window.training_views.flush()
     window.show_node("relu")
     lens = window.lessons.lenses.widgets["activations"]
-    qtbot.waitUntil(lambda: lens.node_id == "relu", timeout=5_000)
+    qtbot.waitUntil(lambda: lens.node_id == "relu", timeout=VIEW_TIMEOUT)
     assert lens.name == "ReLU" and lens.node_values.size > 0

@@ -250,12 +250,12 @@ def test_snap_to_grid_setting_reaches_the_canvas_and_is_remembered(make_main_win
 
 def test_window_layout_is_remembered_between_runs(make_main_window, app_settings, qtbot):
     window = make_main_window(settings=app_settings)
-    window.resize(720, 520)  # within the offscreen screen, or restoring clamps it
+    window.resize(780, 540)  # within the offscreen screen (800x600), or restoring clamps it
     window.code_dock.hide()
     window.document.undo_stack.setClean()
     window.close()
     again = make_main_window(settings=app_settings)
-    assert (again.width(), again.height()) == (720, 520)
+    assert (again.width(), again.height()) == (780, 540)
     assert not again.code_dock.isVisible() and again.problems_dock.isVisible()
 
 

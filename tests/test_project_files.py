@@ -162,5 +162,7 @@ def test_every_example_validates_compiles_and_runs():
             else {None: compile_graph(project.graph, seed=0)}
         )
         for model in models.values():
-            inputs = [torch.zeros(2, *project.graph.node(i).params["shape"]) for i in model.input_ids]
+            params = [project.graph.node(i).params for i in model.input_ids]
+            dtypes = [torch.int64 if p["dtype"] == "int64" else torch.float32 for p in params]  # token ids
+            inputs = [torch.zeros(2, *p["shape"], dtype=dtype) for p, dtype in zip(params, dtypes)]
             assert model(*inputs).shape[0] == 2, example.name

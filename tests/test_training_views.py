@@ -23,6 +23,7 @@ from app.training.views.previews import (
     PREVIEW_SIZE,
     feature_map_image,
     histogram_image,
+    preview_size,
     tile_layout,
     unit_curves_image,
     unit_grid_image,
@@ -478,6 +479,23 @@ def test_data_without_a_plane_gets_a_note_and_the_curves_take_the_width(qtbot, c
     assert not views.boundary.isHidden()
 
 
+def test_a_gan_or_diffusion_run_on_the_plane_gets_no_class_boundary(qtbot, controller):
+    """Their networks draw points (their own view shows them): a boundary between the
+    data's classes would tell the learner something the network never computed."""
+    views = make_views(qtbot, controller)
+    moons = load_dataset({"dataset": "moons"})
+    controller.dataReady.emit(moons)
+    assert not views.boundary.isHidden()
+    for mode in ("diffusion", "gan"):
+        controller.runStarted.emit({"run_id": 1, "label": mode, "kind": "points2d", "mode": mode})
+        assert views.boundary.isHidden()
+    controller.runStarted.emit({"run_id": 2, "label": "Adam", "kind": "points2d", "mode": "supervised"})
+    assert not views.boundary.isHidden()
+    controller.document = SimpleNamespace(project=SimpleNamespace(training={"mode": "diffusion"}))
+    controller.dataReady.emit(moons)  # before any run: the project's mode decides
+    assert views.boundary.isHidden()
+
+
 # ---- canvas previews ----------------------------------------------------------------------------------
 @pytest.fixture
 def plane_net():
@@ -495,10 +513,20 @@ def test_snapshots_put_a_picture_on_every_node_of_the_canvas(qtbot, plane_net):
     snapshot = take_snapshot(model, bundle, SnapshotOptions(resolution=30))
     painter.apply(snapshot)
     scene = canvas.scene()
+    # Pictures have the pixels the screen shows: at 100 % half the zoomed-in size.
+    canvas.resetTransform()
+    painter.apply(snapshot)
     for node_id in ("x", "fc", "act", "out"):
         preview = scene.node_item(node_id)._preview  # the node keeps the image it draws
-        assert isinstance(preview, QImage) and (preview.width(), preview.height()) == PREVIEW_SIZE
+        assert isinstance(preview, QImage) and (preview.width(), preview.height()) == preview_size(1.0)
         assert painter.images[node_id] is preview
+    assert preview_size(1.0) == (PREVIEW_SIZE[0] // 2, PREVIEW_SIZE[1] // 2)
+    canvas.scale(2.5, 2.5)
+    painter.apply(snapshot)
+    assert all(
+        (scene.node_item(node_id)._preview.width(), scene.node_item(node_id)._preview.height()) == PREVIEW_SIZE
+        for node_id in ("x", "fc", "act", "out")
+    )
     # Edges into nodes with weights are styled by their size; others keep the theme.
     styled = {(e.edge.src, e.edge.dst) for e in scene.edge_items() if e._weight_pen is not None}
     assert styled == {("x", "fc"), ("act", "out")}

@@ -4,7 +4,7 @@ them are handled by the scene's interactions, which push commands."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -22,10 +22,28 @@ NODE_Z, EDGE_Z, DRAG_Z = 1.0, 0.0, 10.0
 _LEFT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
 _RIGHT = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight
 SIMPLE_LOD = 0.4  # below this zoom, nodes are plain cards without text
+FOOTER_GAP = 8.0  # between a node's output shape and its parameter count
 
 
 def _style(item: QGraphicsItem) -> CanvasStyle:
     return item.scene().style
+
+
+# The canvas paints its texts itself, so no widget holds them for the retranslator:
+# app.i18n installs here how a text reads in the interface language.
+_translators: list[Callable[[str], str | None]] = []
+
+
+def set_text_translator(translate: Callable[[str], str | None] | None) -> None:
+    """Paint texts through `translate` (None: as written, in English)."""
+    _translators[:] = [translate] if translate is not None else []
+
+
+def shown(text: str) -> str:
+    """`text` as the canvas paints it: in the interface language where one is set."""
+    if not _translators or not text:
+        return text
+    return _translators[0](text) or text
 
 
 def format_value(value: Any, kind: str = "") -> str:
@@ -161,6 +179,7 @@ class NodeItem(QGraphicsItem):
         self._input_shapes: list[str] = []
         self._diagnostics: tuple[Diagnostic, ...] = ()
         self._preview: QImage | None = None
+        self._preview_item: PreviewItem | None = None
         self._badge: BadgeItem | None = None
         self._height = 0.0
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
@@ -225,7 +244,20 @@ class NodeItem(QGraphicsItem):
 
     def set_preview(self, image: QImage | None) -> None:
         """Draw `image` (e.g. a heat map of the node's neurons) under the node's body."""
+        same_size = self._preview is not None and image is not None
         self._preview = image
+        if image is None and self._preview_item is not None:
+            item, self._preview_item = self._preview_item, None
+            if item.scene() is not None:
+                item.scene().removeItem(item)  # and from this card
+        elif image is not None:
+            if self._preview_item is None:
+                self._preview_item = PreviewItem(self)
+            self._preview_item.set_image(image)
+        if same_size:
+            # A new picture in the same place (live training, 20 times a second): only
+            # the picture's own item repaints; the card keeps its cached rendering.
+            return
         self._relayout()
 
     def _relayout(self) -> None:
@@ -238,6 +270,8 @@ class NodeItem(QGraphicsItem):
         if self._preview is not None:
             height += st.PREVIEW_HEIGHT + 6
         self._height = height
+        if self._preview_item is not None:
+            self._preview_item.place(QRectF(10, height - st.PREVIEW_HEIGHT - 8, st.NODE_WIDTH - 20, st.PREVIEW_HEIGHT))
         self.update()
 
     def _update_badge(self) -> None:
@@ -302,7 +336,6 @@ class NodeItem(QGraphicsItem):
         self._paint_header(painter, card, s, lod >= SIMPLE_LOD)
         if lod >= SIMPLE_LOD:
             self._paint_body(painter, s)
-            self._paint_preview(painter)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(self._border_pen(s))
         painter.drawPath(card)
@@ -336,6 +369,7 @@ class NodeItem(QGraphicsItem):
         if not text:
             return
         # The type comes first; the id gets what room is left (elided in the middle).
+        # Both are names (Linear, fc1): never translated.
         left, right = 14.0, st.NODE_WIDTH - 12.0
         title_metrics = QFontMetricsF(s.title_font)
         title = title_metrics.elidedText(self.spec.type, Qt.TextElideMode.ElideRight, right - left)
@@ -354,7 +388,7 @@ class NodeItem(QGraphicsItem):
         left, right = 14.0, st.NODE_WIDTH - 14.0
         y = st.HEADER_HEIGHT + 6
         painter.setFont(s.body_font)
-        for label, value in self._rows:
+        for label, value in self._shown_rows():
             row = QRectF(left, y, right - left, st.ROW_HEIGHT)
             painter.setPen(s["text_dim"])
             painter.drawText(row, _LEFT, label)
@@ -373,21 +407,60 @@ class NodeItem(QGraphicsItem):
         painter.setFont(s.mono_font)
         painter.setPen(s["error"] if self._shape_text == "?" and self._diagnostics else s["accent"])
         painter.drawText(row, _LEFT, self._shape_text)
-        if self._params:
+        count = shown(format_count(self._params)) if self._params else ""
+        room = row.width() - QFontMetricsF(s.mono_font).horizontalAdvance(self._shape_text) - FOOTER_GAP
+        if count and QFontMetricsF(s.id_font).horizontalAdvance(count) <= room:  # else the inspector tells it
             painter.setFont(s.id_font)
             painter.setPen(s["text_dim"])
-            painter.drawText(row, _RIGHT, format_count(self._params))
+            painter.drawText(row, _RIGHT, count)
 
-    def _paint_preview(self, painter: QPainter) -> None:
-        if self._preview is None:
+    def _shown_rows(self) -> list[tuple[str, str]]:
+        return [(shown(label), shown(value)) for label, value in self._rows]
+
+    def painted_texts(self) -> list[str]:
+        """Every text the card paints, as painted (in the interface language)."""
+        texts = [self.spec.type, self.node_id, self._shape_text]
+        texts += [text for row in self._shown_rows() for text in row]
+        if self._params:
+            texts.append(shown(format_count(self._params)))
+        return texts
+
+
+class PreviewItem(QGraphicsItem):
+    """A node's live picture, a child of its card: replacing the picture repaints this
+    item alone, while the card (text, ports, shadow) keeps its cached rendering. Hidden
+    when the card is drawn at a level of detail too small for pictures."""
+
+    def __init__(self, node: QGraphicsItem) -> None:
+        super().__init__(node)
+        self._image: QImage | None = None
+        self._rect = QRectF()
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the card
+        self.setAcceptHoverEvents(False)
+
+    def set_image(self, image: QImage) -> None:
+        self._image = image
+        self.update()
+
+    def place(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        if self._image is None:
             return
-        target = QRectF(10, self._height - st.PREVIEW_HEIGHT - 8, st.NODE_WIDTH - 20, st.PREVIEW_HEIGHT)
+        if option.levelOfDetailFromTransform(painter.worldTransform()) < SIMPLE_LOD:
+            return  # zoomed far out: the card is drawn without its body, so without this too
         clip = QPainterPath()
-        clip.addRoundedRect(target, 4, 4)
+        clip.addRoundedRect(self._rect, 4, 4)
         painter.save()
         painter.setClipPath(clip)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        painter.drawImage(target, self._preview)
+        painter.drawImage(self._rect, self._image)
         painter.restore()
 
 
@@ -514,6 +587,10 @@ class EdgeItem(QGraphicsItem):
         if self._weight_pen is not None:
             return self._weight_pen
         return QPen(s["accent"] if self._hovered else s["edge"], 1.8 if self._hovered else 1.5)
+
+    def painted_texts(self) -> list[str]:
+        """The shape painted on the edge (a shape reads the same in every language)."""
+        return [self._label_shown] if self._label_shown else []
 
     def _paint_label(self, painter: QPainter, s: CanvasStyle, color: QColor) -> None:
         painter.setPen(QPen(st.mix(s["canvas_bg"], color, 0.45), 1.0))

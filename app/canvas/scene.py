@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeyEvent, QTransform, QUndoCommand
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from app.canvas.interactions import Interaction, MoveNodesInteraction, NewLinkInteraction, RewireInteraction
-from app.canvas.items import BadgeItem, EdgeItem, NodeItem, PortItem
+from app.canvas.items import BadgeItem, EdgeItem, NodeItem, PortItem, PreviewItem
 from app.canvas.style import CanvasStyle
 from app.document import Document, subscribe_weakly
 from app.layout import on_grid
@@ -267,7 +267,7 @@ class CanvasScene(QGraphicsScene):
     def _start_gesture(self, event: QGraphicsSceneMouseEvent) -> bool:
         pos = event.scenePos()
         item = self.itemAt(pos, QTransform())
-        if isinstance(item, BadgeItem):
+        if isinstance(item, (BadgeItem, PreviewItem)):  # parts of a card: the card
             item = item.parentItem()
         if isinstance(item, PortItem):
             self._start_port_drag(item, pos)

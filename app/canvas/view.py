@@ -40,6 +40,7 @@ from graph_core.registry import all_specs, get_spec, has_spec
 LAYER_MIME = "application/x-neuroloom-layer"
 MIN_ZOOM, MAX_ZOOM = 0.1, 3.0
 FIT_MAX_ZOOM = 1.1  # fitting a tiny graph does not blow it up
+READABLE_ZOOM = 0.66  # node titles stay legible at or above this zoom
 FIT_MARGIN = 60.0
 PASTE_OFFSET = 40.0
 
@@ -102,7 +103,10 @@ class CanvasView(QGraphicsView):
         self.resetCachedContent()
         self.viewport().update()
 
-    def fit_all(self) -> None:
+    def fit_all(self, min_zoom: float = MIN_ZOOM, margin: float = FIT_MARGIN) -> None:
+        """Show the whole network with `margin` around it, zoomed out no further than
+        `min_zoom` (READABLE_ZOOM keeps every title legible). A network too large for that
+        shows its top-left part, where the data comes in; the rest is a pan away."""
         items = self._scene.node_items()
         if not items:
             self.set_zoom(1.0)
@@ -111,10 +115,17 @@ class CanvasView(QGraphicsView):
         rect = QRectF()
         for item in items:
             rect = rect.united(item.sceneBoundingRect())
-        rect.adjust(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+        rect.adjust(-margin, -margin, margin, margin)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        self.set_zoom(min(max(self.zoom, MIN_ZOOM), FIT_MAX_ZOOM))
-        self.centerOn(rect.center())
+        self.set_zoom(min(max(self.zoom, min_zoom, MIN_ZOOM), FIT_MAX_ZOOM))
+        seen = self.viewport().rect()
+        width, height = seen.width() / self.zoom, seen.height() / self.zoom
+        center = rect.center()
+        if rect.width() > width:
+            center.setX(rect.left() + width / 2)
+        if rect.height() > height:
+            center.setY(rect.top() + height / 2)
+        self.centerOn(center)
         self._remember_view()
 
     def set_zoom(self, zoom: float) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -208,6 +208,9 @@ class ExportDialog(QDialog):
         self._fill_formats()
         self._update_targets()
         self.resize(860, 760)
+        # The window closing takes this dialog and its thread with it: a QThread destroyed
+        # while it runs aborts the whole app, so the export is joined first.
+        window.installEventFilter(self)
 
     # ----- construction -----------------------------------------------------------------
     def _build(self) -> None:
@@ -541,6 +544,9 @@ class ExportDialog(QDialog):
         worker.done.connect(thread.quit)
         worker.formatStarted.connect(self._on_format_started)
         worker.reportReady.connect(self._on_report)
+        # Deleted as its thread ends: a deleteLater() called once the thread has finished
+        # is never carried out, and every export's worker, network and project would stay.
+        thread.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         self._worker, self._thread = worker, thread
         thread.start()
@@ -585,9 +591,12 @@ class ExportDialog(QDialog):
     def _on_thread_finished(self) -> None:
         if self.sender() is not self._thread:
             return
-        worker, thread = self._worker, self._thread
+        thread = self._thread
+        # The worker deletes itself as its thread ends (in that thread). Our reference goes
+        # only once it has: dropped earlier, it would delete the worker a second time from
+        # this thread, a crash ("shared QObject was deleted directly").
+        thread.wait()
         self._worker, self._thread = None, None
-        worker.deleteLater()
         thread.deleteLater()
         self._maybe_finish()
 
@@ -684,6 +693,13 @@ class ExportDialog(QDialog):
             self._worker.cancel()
         self._set_summary("Stopping after the current format…", "dim")
         self.close_button.setEnabled(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # A close the window accepted hides it (not spontaneously: minimizing is): the
+        # current format is finished, the rest are skipped, and the thread ends.
+        if watched is self.main_window and event.type() == QEvent.Type.Hide and not event.spontaneous():
+            self.shutdown()
+        return super().eventFilter(watched, event)
 
     def shutdown(self, timeout_ms: int = 60_000) -> bool:
         """Stop after the current format and join the worker (window closing, tests)."""

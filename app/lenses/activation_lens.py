@@ -123,7 +123,7 @@ class ActivationLens(Lens):
         self.list.currentTextChanged.connect(self._on_pick)
         self.formula = label("", "section", wrap=False)
         self.plot_widget = make_plot(self.colors)
-        self.plot_widget.setMinimumSize(420, 280)
+        self.plot_widget.setMinimumSize(320, 160)
         self.plot = self.plot_widget.getPlotItem()
         self.legend = label("", rich=True)
         self.legend.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -34,6 +34,11 @@ class Lens(QWidget):
         layout.addWidget(self.explanation)
         self.body = layout
 
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        # Only what it needs at this width: in a scroll area (its dock below the canvas)
+        # the lens fills the height it gets and scrolls only when that is less.
+        return self.layout().totalMinimumHeightForWidth(width)
+
     def set_theme(self, theme: Theme) -> None:
         self.colors = plot_colors(theme)
         self.restyle()

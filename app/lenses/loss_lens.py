@@ -90,7 +90,7 @@ class _Panel:
         self.title = label(title, "section", wrap=False)
         self.legend = label("", rich=True)
         self.widget = make_plot(lens.colors, bottom, _tr("loss"))
-        self.widget.setMinimumSize(300, 240)
+        self.widget.setMinimumSize(260, 150)
         self.plot = self.widget.getPlotItem()
         self.rug = pg.PlotDataItem()
         self.plot.addItem(self.rug)

@@ -40,7 +40,7 @@ class LRFinderView(Lens):
         )
         self.result: LRFinderResult | None = None
         self.widget = make_plot(self.colors, _tr("learning rate (log scale)"), _tr("loss"))
-        self.widget.setMinimumSize(420, 260)
+        self.widget.setMinimumSize(360, 160)
         self.plot = self.widget.getPlotItem()
         self.plot.setLogMode(x=True)
         # PlotDataItems, not scatter items: only they follow the plot's log scale.

@@ -265,8 +265,7 @@ class OptimizerLens(Lens):
 
     def _build_plots(self) -> None:
         self.map_widget = make_plot(self.colors, "x", "y")
-        self.map_widget.setMinimumHeight(300)
-        self.map_widget.setMinimumSize(360, 320)
+        self.map_widget.setMinimumSize(260, 180)
         self.map = self.map_widget.getPlotItem()
         self.map.showGrid(x=False, y=False)
         self.map.getViewBox().setAspectLocked(True)  # circles stay round: the steepness is honest
@@ -281,7 +280,7 @@ class OptimizerLens(Lens):
             self.map.addItem(item)
         self.map.scene().sigMouseClicked.connect(self._on_click)
         self.curve_widget = make_plot(self.colors, _tr("step"))
-        self.curve_widget.setMinimumSize(260, 300)
+        self.curve_widget.setMinimumSize(220, 180)
         self.curve_plot = self.curve_widget.getPlotItem()
         self.curve_plot.setLogMode(y=True)
         self.curves = [pg.PlotDataItem(antialias=True) for _ in OPTIMIZERS]
@@ -477,7 +476,7 @@ def decade_ticks(bottom: float, top: float) -> list[tuple[float, str]]:
 def _slider(low: int, high: int) -> QSlider:
     slider = QSlider(Qt.Orientation.Horizontal)
     slider.setRange(low, high)
-    slider.setMinimumWidth(120)
+    slider.setMinimumWidth(90)
     return slider
 
 

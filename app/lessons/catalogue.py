@@ -1,6 +1,6 @@
 """The lessons as data: one JSON file per lesson in `assets/lessons/` (key, title,
-summary, the project it opens and 3-6 steps, each in English and Simplified Chinese
-and naming the control it is about). No Qt here: the catalogue is plain data.
+summary, topic, the project it opens and 3-6 steps, each in English and Simplified
+Chinese and naming the control it is about). No Qt here: the catalogue is plain data.
 """
 
 from __future__ import annotations
@@ -13,6 +13,25 @@ LESSONS_DIR = Path(__file__).resolve().parents[2] / "assets" / "lessons"
 LANGUAGES = ("en", "zh_CN")
 DEFAULT_LANGUAGE = "en"
 MIN_STEPS, MAX_STEPS = 3, 6
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A group of lessons on the start page (its texts are English, translated by the
+    interface like every other)."""
+
+    key: str
+    title: str
+    blurb: str
+
+
+TOPICS = (
+    Topic("basics", "Basics", "One neuron, then layers: what a network computes and what it is scored on."),
+    Topic("training", "Training", "How a network learns, and what goes wrong when it does not."),
+    Topic("architectures", "Architectures", "Layers made for images, sequences and text."),
+    Topic("generative", "Generative models", "Networks that make new data: points, digits, text."),
+)
+OTHER_TOPIC = Topic("other", "More lessons", "")  # for a lesson whose file names no topic
 
 
 class LessonError(ValueError):
@@ -55,6 +74,7 @@ class Lesson:
     project: str  # a file name in assets/examples
     steps: tuple[Step, ...]
     lenses: tuple[str, ...] = ()  # lens docks opened with the lesson
+    topic: str = OTHER_TOPIC.key  # a key of TOPICS
 
     def projects(self) -> list[str]:
         """Every project the lesson opens, in order."""
@@ -84,6 +104,9 @@ def parse_lesson(raw: dict, source: str = "lesson") -> Lesson:
     steps = raw.get("steps")
     if not isinstance(steps, list) or not MIN_STEPS <= len(steps) <= MAX_STEPS:
         raise LessonError(f"{source}: 'steps' must hold {MIN_STEPS} to {MAX_STEPS} steps")
+    topic = raw.get("topic", OTHER_TOPIC.key)
+    if topic not in {t.key for t in TOPICS} | {OTHER_TOPIC.key}:
+        raise LessonError(f"{source}.topic: must be one of {', '.join(t.key for t in TOPICS)}")
     return Lesson(
         key=raw["key"],
         order=int(raw.get("order", 0)),
@@ -92,6 +115,7 @@ def parse_lesson(raw: dict, source: str = "lesson") -> Lesson:
         project=raw["project"],
         steps=tuple(_step(step, f"{source}.steps[{i}]") for i, step in enumerate(steps)),
         lenses=tuple(raw.get("lenses", ())),
+        topic=topic,
     )
 
 
@@ -109,3 +133,10 @@ def load_lessons(folder: Path = LESSONS_DIR) -> list[Lesson]:
 
 def lessons_by_key(folder: Path = LESSONS_DIR) -> dict[str, Lesson]:
     return {lesson.key: lesson for lesson in load_lessons(folder)}
+
+
+def by_topic(lessons: list[Lesson]) -> list[tuple[Topic, list[Lesson]]]:
+    """The lessons grouped by topic, in the order of TOPICS (then any without one);
+    topics with no lesson are left out."""
+    groups = [(topic, [lesson for lesson in lessons if lesson.topic == topic.key]) for topic in (*TOPICS, OTHER_TOPIC)]
+    return [(topic, members) for topic, members in groups if members]

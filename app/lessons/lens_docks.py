@@ -13,16 +13,26 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QWidget
 
 from app.i18n import tr
 from app.lenses import LENSES
-from app.lessons.observers import RunObservers, RunWatch, autoencoder_frame, gan_frame
+from app.lessons.observers import (
+    LANGUAGE_MODES,
+    RunObservers,
+    RunWatch,
+    autoencoder_frame,
+    diffusion_frame,
+    gan_frame,
+    language_frame,
+)
 from app.theme import current_theme
 
 log = logging.getLogger(__name__)
 
-GENERATIVE = {"gan": "GAN view", "autoencoder": "Autoencoder view"}
+GPT_DOCK_HEIGHT = 520  # pixels the GPT view's dock opens with (the canvas keeps the rest)
+GENERATIVE = {"gan": "GAN view", "autoencoder": "Autoencoder view", "gpt": "GPT view", "diffusion": "Diffusion view"}
+SWEEP_JOIN_MS = 30_000
 
 
 class LRSweep(QObject):
@@ -79,11 +89,11 @@ class LensHub(QObject):
         self.widgets: dict[str, QWidget] = {}
         self.findings: list = []
         self.snapshot: Any = None
+        self.last_batch: Any = None  # the loss lens's latest batch (LossBatch)
         self.watch: RunWatch | None = None
         self.replaying = False
         self._sweep: tuple[QThread, LRSweep] | None = None
-        self.observers = RunObservers(self)
-        self.observers.install(window.training)
+        self.observers = RunObservers(self)  # the lessons' controller hands it each run
         self._connect()
 
     def _connect(self) -> None:
@@ -93,6 +103,8 @@ class LensHub(QObject):
         o.runWatched.connect(self._on_run_watched)
         o.ganFrame.connect(self._on_gan_frame)
         o.autoencoderFrame.connect(self._on_autoencoder_frame)
+        o.languageFrame.connect(self._on_language_frame)
+        o.diffusionFrame.connect(self._on_diffusion_frame)
         o.lossBatch.connect(self._on_loss_batch)
         training.snapshotReady.connect(self._on_snapshot)
         training.runStarted.connect(self._on_run_started)
@@ -119,10 +131,23 @@ class LensHub(QObject):
     def open_generative(self, key: str) -> QDockWidget:
         from app.lessons.views import AutoencoderView, GANView
 
-        factory = GANView if key == "gan" else AutoencoderView
+        if key == "gpt":
+            from app.lessons.gpt_view import GPTView
+
+            factory = GPTView
+        elif key == "diffusion":
+            from app.lessons.diffusion_view import DiffusionView
+
+            factory = DiffusionView
+        else:
+            factory = GANView if key == "gan" else AutoencoderView
+        made = key not in self.docks
         dock = self._make_dock(key, tr(GENERATIVE[key]), factory)
         dock.show()
         dock.raise_()
+        if made and key == "gpt" and dock.height() < GPT_DOCK_HEIGHT:
+            # Text, its settings and a row of heatmaps: taller than the views' usual share.
+            self.window.resizeDocks([dock], [GPT_DOCK_HEIGHT], Qt.Orientation.Vertical)
         return dock
 
     def _make_dock(self, key: str, title: str, factory) -> QDockWidget:
@@ -132,7 +157,14 @@ class LensHub(QObject):
         widget = factory(None)
         dock = QDockWidget(title, window)
         dock.setObjectName(f"lens_{key}_dock")
-        dock.setWidget(widget)
+        dock.setWidget(_scrolling(widget))
+        heading = getattr(widget, "title", None)
+        if isinstance(heading, QWidget):
+            heading.hide()  # the dock's tab (or, floating, its title bar) names the lens
+        # Docked, its tab names it (as the other views below the canvas); floating, its
+        # title bar comes back to move and close it by.
+        dock.setTitleBarWidget(QWidget())
+        dock.topLevelChanged.connect(lambda floating, d=dock: d.setTitleBarWidget(None if floating else QWidget()))
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         window.tabifyDockWidget(window.views_dock, dock)
         window.restoreDockWidget(dock)  # where the user left it last time, if anywhere
@@ -155,6 +187,10 @@ class LensHub(QObject):
                 self._on_timeline(self.watch)
         elif key == "activations":
             self._on_selection(self.window.canvas.selected_node_ids())
+        elif key == "losses" and self.last_batch is not None:
+            self._on_loss_batch(self.last_batch)  # opened after a run: its last batch, marked
+        elif key == "diffusion":
+            self._preview_diffusion(widget)
 
     def set_theme(self) -> None:
         theme = current_theme()
@@ -174,6 +210,10 @@ class LensHub(QObject):
         self.watch = watch
         if watch.mode in ("gan", "reconstruction"):
             self.open_generative("gan" if watch.mode == "gan" else "autoencoder")
+        elif watch.mode in LANGUAGE_MODES:
+            self.open_generative("gpt")
+        elif watch.mode == "diffusion":
+            self.open_generative("diffusion")
 
     @Slot(object)
     def _on_findings(self, found: list) -> None:
@@ -201,7 +241,32 @@ class LensHub(QObject):
             self.widgets["autoencoder"].set_frame(frame)
 
     @Slot(object)
+    def _on_diffusion_frame(self, frame) -> None:
+        if not self.replaying and "diffusion" in self.widgets:
+            self.widgets["diffusion"].set_frame(frame)
+
+    def _preview_diffusion(self, view) -> None:
+        """Before any run, the forward process of the project's data (no network needed)."""
+        training = self.window.training
+        if self.watch is not None or not training.is_ready or training.bundle is None:
+            return
+        from graph_core.training import TrainingConfig
+
+        try:
+            config = TrainingConfig.from_dict(dict(self.window.document.project.training))
+            if training.bundle.x_train.is_floating_point() and len(training.bundle.x_train):
+                view.set_frame(diffusion_frame(None, training.bundle, config, 0))
+        except (TypeError, ValueError):  # settings the dock reports already
+            log.debug("no diffusion preview for these settings", exc_info=True)
+
+    @Slot(object)
+    def _on_language_frame(self, frame) -> None:
+        if not self.replaying and "gpt" in self.widgets:
+            self.widgets["gpt"].set_frame(frame)
+
+    @Slot(object)
     def _on_loss_batch(self, batch) -> None:
+        self.last_batch = batch
         lens = self.widgets.get("losses")
         if lens is None:
             return
@@ -257,7 +322,8 @@ class LensHub(QObject):
     # ---- the learning-rate finder --------------------------------------------------------------------
     def find_lr(self) -> bool:
         """Sweep the learning rate of the document's network on a thread of its own."""
-        view = self.open_lens("lr_finder").widget()
+        self.open_lens("lr_finder")
+        view = self.widgets["lr_finder"]
         if self._sweep is not None:
             return False
         training = self.window.training
@@ -275,6 +341,8 @@ class LensHub(QObject):
         sweep.moveToThread(thread)
         thread.started.connect(sweep.run)
         sweep.finished.connect(self._on_sweep_done)
+        # Deleted as its thread ends: a deleteLater() once the thread has finished never runs.
+        thread.finished.connect(sweep.deleteLater)
         self._sweep = (thread, sweep)
         view.set_running(True)
         thread.start()
@@ -291,10 +359,12 @@ class LensHub(QObject):
     def _on_sweep_done(self, result, error: str) -> None:
         thread, _ = self._sweep
         thread.quit()  # its own queued quit may not have run yet: never wait on it
-        thread.wait()
+        thread.wait(SWEEP_JOIN_MS)  # the sweep has returned: its thread ends at once
         thread.deleteLater()
         self._sweep = None
-        view = self.widgets["lr_finder"]
+        view = self.widgets.get("lr_finder")
+        if view is None:  # the lenses were let go (the window closed) before the result came
+            return
         if result is None:
             view.set_running(False)
             self.window.show_message(tr("The learning-rate finder failed: {problem}").format(problem=error), 8000)
@@ -320,6 +390,9 @@ class LensHub(QObject):
             thread.quit()
             thread.wait(timeout_ms)
         for widget in self.widgets.values():
+            shutdown = getattr(widget, "shutdown", None)  # a view's own thread (the GPT view's writer)
+            if shutdown is not None:
+                shutdown()
             _delete_plot_menus(widget)
         self.widgets.clear()
         self.docks.clear()
@@ -350,6 +423,15 @@ class LensHub(QObject):
         if watch.mode == "reconstruction":
             if "autoencoder" in self.widgets:
                 self.widgets["autoencoder"].set_frame(autoencoder_frame(model, bundle, epoch))
+            return
+        if watch.mode in LANGUAGE_MODES:
+            if "gpt" in self.widgets:
+                self.widgets["gpt"].set_frame(language_frame(model, bundle, epoch, watch.mode))
+            return
+        if watch.mode == "diffusion":
+            if "diffusion" in self.widgets:
+                frame = diffusion_frame(model, bundle, watch.trainer.config, epoch, watch.diffusion_forward)
+                self.widgets["diffusion"].set_frame(frame)
             return
         views = self.window.training_views
         if views is None:
@@ -382,6 +464,17 @@ class LensHub(QObject):
             training.snapshotReady.disconnect(views.on_snapshot)
         else:
             training.snapshotReady.connect(views.on_snapshot)
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """The view in a scroll area: a dock shorter than the view would like (below the
+    canvas in a lesson) shows it whole, scrolling, and never pushes the canvas aside."""
+    area = QScrollArea()
+    area.setObjectName("lens_scroll")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
 
 
 def _delete_plot_menus(widget: QWidget) -> None:

@@ -19,11 +19,18 @@ from PySide6.QtCore import QObject, Signal
 log = logging.getLogger(__name__)
 
 FRAME_INTERVAL_S = 0.15  # the GAN and autoencoder views: at most ~7 frames a second
+LANGUAGE_FRAME_INTERVAL_S = 0.5  # the GPT view regenerates text from each: twice a second
+LANGUAGE_MODES = ("language_model", "masked_language_model")
 TIMELINE_INTERVAL_S = 0.5  # the slider's list of epochs: twice a second is plenty
 TIMELINE_MAX_BYTES = 32 * 2**20
 TIMELINE_RECORDS_PER_S = 20  # checkpoints kept per second of a fast run, at most (then spaced out)
 PROBE_SAMPLES = 256  # inputs for the dead-unit check
 GAN_POINTS = 300
+DIFFUSION_POINTS = 300
+# Sampling costs a forward pass per step (100 by default): frames at most once a second,
+# and at most this share of the training time.
+DIFFUSION_FRAME_INTERVAL_S = 1.0
+DIFFUSION_FRAME_SHARE = 0.1
 CRITIC_GRID = 40
 AE_IMAGES = 8
 AE_CODES = 400
@@ -41,6 +48,25 @@ class GANFrame:
     critic: np.ndarray | None
     domain: tuple[float, float, float, float]
     distance: float | None
+
+
+@dataclass(frozen=True, eq=False)
+class DiffusionFrame:
+    """A diffusion model's state: real points, the forward process dissolving them into
+    noise and the sampler walking noise back to new points, each (T + 1, n, 2) with
+    index k after k noising steps (0: data or finished samples, T: pure noise); the
+    real points' part of the plane (x0, x1, y0, y1), the share of the data's variance left at each k (`signal`, 1 at k = 0)
+    and the energy distance between samples and real points. `reverse` is None for a
+    preview without a network."""
+
+    epoch: int
+    real: np.ndarray
+    forward: np.ndarray
+    reverse: np.ndarray | None
+    domain: tuple[float, float, float, float]
+    distance: float | None
+    schedule: str
+    signal: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -64,6 +90,20 @@ class AutoencoderFrame:
     codes: np.ndarray
     labels: np.ndarray | None
     error: float
+
+
+@dataclass(frozen=True, eq=False)
+class LanguageFrame:
+    """A language model's weights at `epoch` as a copy of the network of its own (CPU,
+    eval mode: the trainer never touches it, so the GUI may run it at any time), with
+    the tokenizer that decodes its outputs and its context length."""
+
+    epoch: int
+    model: Any
+    tokenizer: Any
+    context: int
+    dataset: str
+    mode: str = "language_model"  # or "masked_language_model": it fills in hidden characters
 
 
 # ---- frames, from a model and its data (live on the training thread, or a checkpoint) ----
@@ -119,6 +159,40 @@ def gan_frame(model, bundle, epoch: int, distance: float | None = None, samples:
     return GANFrame(epoch, real, np.asarray(samples)[:GAN_POINTS], critic, domain, distance)
 
 
+def diffusion_frame(model, bundle, training, epoch: int, forward: np.ndarray | None = None) -> DiffusionFrame:
+    """Frames for the diffusion view from the model (live between batches, or a
+    checkpoint): DIFFUSION_POINTS samples drawn from fixed noise step by step, beside the
+    forward process of as many real points (`forward`, when already made for this run).
+    `training` is the run's TrainingConfig; without a `model` only the forward process
+    is drawn. Only the first two numbers of a sample are drawn."""
+    import torch
+
+    from graph_core.training.diffusion import SAMPLE_SEED, forward_trajectory, noise_schedule, sample_trajectory
+    from graph_core.training.gan import energy_distance
+
+    schedule = noise_schedule(training.diffusion_steps, training.noise_schedule)
+    real = bundle.x_train[:DIFFUSION_POINTS].float()
+    if forward is None:
+        forward = _plane_view(forward_trajectory(real, schedule, SAMPLE_SEED).numpy())
+    reverse, distance = None, None
+    if model is not None:
+        path = sample_trajectory(model, schedule, len(real), SAMPLE_SEED)
+        distance = energy_distance(path[0], real) if torch.isfinite(path[0]).all() else None
+        reverse = _plane_view(path.numpy())
+    points = _plane_view(real.numpy()[None])[0]
+    signal = np.concatenate([[1.0], schedule.alpha_bars.numpy()])
+    return DiffusionFrame(epoch, points, forward, reverse, plane_domain(points), distance, schedule.kind, signal)
+
+
+def _plane_view(path: np.ndarray) -> np.ndarray:
+    """(steps, n, ...) as (steps, n, 2): the first two numbers of each sample (a second
+    of zeros for one-number samples)."""
+    flat = path.reshape(path.shape[0], path.shape[1], -1).astype(np.float32)
+    if flat.shape[2] == 1:
+        flat = np.concatenate([flat, np.zeros_like(flat)], axis=2)
+    return np.ascontiguousarray(flat[:, :, :2])
+
+
 def loss_batch(model, bundle, epoch: int) -> LossBatch:
     x = bundle.x_val if len(bundle.x_val) else bundle.x_train
     y = bundle.y_val if len(bundle.x_val) else bundle.y_train
@@ -127,6 +201,15 @@ def loss_batch(model, bundle, epoch: int) -> LossBatch:
     x = x.to(device=device, dtype=dtype) if x.is_floating_point() else x.to(device)
     outputs = _eval(model, x).float().cpu().numpy()
     return LossBatch(epoch, outputs, y[:BATCH_SAMPLES].numpy(), bundle.task)
+
+
+def language_frame(model, bundle, epoch: int, mode: str = "language_model") -> LanguageFrame:
+    """A private copy of the language model for the GPT view (a 20k-weight model
+    copies in a few milliseconds)."""
+    copy_of = copy.deepcopy(model).to("cpu").eval()
+    for parameter in copy_of.parameters():
+        parameter.requires_grad_(False)
+    return LanguageFrame(epoch, copy_of, bundle.tokenizer, int(bundle.x_train.shape[1]), bundle.name, mode)
 
 
 def code_module(model):
@@ -203,6 +286,7 @@ class RunWatch:
         self.timeline = Timeline(every=1, max_bytes=TIMELINE_MAX_BYTES, max_per_second=TIMELINE_RECORDS_PER_S)
         self._next_latest = 0.0
         self.replica = None
+        self.diffusion_forward: np.ndarray | None = None  # the diffusion view's forward process, made once
         self._next_frame = 0.0
         self._next_timeline = 0.0
         self._next_batch = 0.0
@@ -258,18 +342,37 @@ class RunWatch:
             self.hub.timelineChanged.emit(self)
 
     def _frame(self, epoch: int, force: bool = False, distance: float | None = None) -> None:
-        if self.mode not in ("gan", "reconstruction"):
+        if self.mode == "diffusion":
+            self._diffusion_frame(epoch, force)
+            return
+        if self.mode not in ("gan", "reconstruction", *LANGUAGE_MODES):
             return
         now = time.perf_counter()
         if not force and now < self._next_frame:
             return
-        self._next_frame = now + FRAME_INTERVAL_S
+        interval = LANGUAGE_FRAME_INTERVAL_S if self.mode in LANGUAGE_MODES else FRAME_INTERVAL_S
+        self._next_frame = now + interval
         model = self.trainer.model
-        if self.mode == "gan":
+        if self.mode in LANGUAGE_MODES:
+            self.hub.languageFrame.emit(language_frame(model, self.bundle, epoch, self.mode))
+        elif self.mode == "gan":
             samples = self.trainer.mode.sample(GAN_POINTS) if self.trainer.mode.generator is not None else None
             self.hub.ganFrame.emit(gan_frame(model, self.bundle, epoch, distance, samples))
         else:
             self.hub.autoencoderFrame.emit(autoencoder_frame(model, self.bundle, epoch))
+
+    def _diffusion_frame(self, epoch: int, force: bool) -> None:
+        """Sampling walks every step of the chain: frames come at most once a second and
+        take at most DIFFUSION_FRAME_SHARE of the run (the forward process is drawn once)."""
+        now = time.perf_counter()
+        if not force and now < self._next_frame:
+            return
+        started = time.thread_time()
+        frame = diffusion_frame(self.trainer.model, self.bundle, self.trainer.config, epoch, self.diffusion_forward)
+        self.diffusion_forward = frame.forward
+        cost = time.thread_time() - started
+        self._next_frame = time.perf_counter() + max(DIFFUSION_FRAME_INTERVAL_S, cost / DIFFUSION_FRAME_SHARE)
+        self.hub.diffusionFrame.emit(frame)
 
     # ---- replay (GUI thread) ----------------------------------------------------------
     def replay(self, epoch: int):
@@ -290,7 +393,9 @@ class RunObservers(QObject):
     timelineChanged = Signal(object)  # RunWatch
     runWatched = Signal(object)  # RunWatch, when its run starts
     ganFrame = Signal(object)  # GANFrame
+    diffusionFrame = Signal(object)  # DiffusionFrame
     autoencoderFrame = Signal(object)  # AutoencoderFrame
+    languageFrame = Signal(object)  # LanguageFrame
     lossBatch = Signal(object)  # LossBatch
 
     def __init__(self, parent: QObject | None = None) -> None:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Property, QEasingCurve, QPropertyAnimation, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QPainter, QPen
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QScrollArea, QWidget
 
 from app.theme import current_theme
 
 HIGHLIGHT_MS = 2600
 PULSES = 3
 MARGIN = 4
+NODE_MARGIN = 24  # pixels around a control or node brought into view
 BUILT_IN_DOCKS = ("palette", "inspector", "code", "problems", "history", "training", "views")
 VIEW_PAGES = ("training", "metrics", "data")
 
@@ -99,12 +100,22 @@ class TargetResolver:
         window = self.window
         if key not in window.document.graph:
             return None
-        window.show_node(key)
         canvas = window.canvas
         item = canvas.scene().node_item(key)
         if item is None:
             return None
-        return Target("", canvas.viewport(), rect=lambda: canvas.mapFromScene(item.sceneBoundingRect()).boundingRect())
+        canvas.select_nodes([key])
+        # Scrolled no further than it takes: the network stays as it was fitted around it.
+        canvas.ensureVisible(item.sceneBoundingRect(), NODE_MARGIN, NODE_MARGIN)
+        if not window.inspector_dock.isHidden():  # its parameters, which the step is about
+            window.inspector_dock.raise_()
+
+        def rect() -> QRect:
+            if key not in window.document.graph or canvas.scene().node_item(key) is not item:  # another project
+                return QRect()
+            return canvas.mapFromScene(item.sceneBoundingRect()).boundingRect()
+
+        return Target("", canvas.viewport(), rect=rect)
 
     def _view(self, key: str) -> Target | None:
         views = self.window.training_views
@@ -140,10 +151,12 @@ class TargetResolver:
         if widget is None:
             return None
         scroll = widget.parentWidget()
-        while scroll is not None and not hasattr(scroll, "ensureWidgetVisible"):
+        while scroll is not None and not isinstance(scroll, QScrollArea):
             scroll = scroll.parentWidget()
-        if scroll is not None:
-            scroll.ensureWidgetVisible(widget)
+        if scroll is not None and scroll.widget() is not None:
+            # Up or down only: a panel a little wider than its dock keeps its left edge.
+            middle = widget.mapTo(scroll.widget(), widget.rect().center()).y()
+            scroll.ensureVisible(0, middle, 0, widget.height() // 2 + NODE_MARGIN)
         return Target("", widget)
 
     @staticmethod
@@ -154,14 +167,15 @@ class TargetResolver:
 
 class Highlight(QWidget):
     """A frame that pulses around a rectangle of the window for a few seconds. It lets
-    every click through and deletes itself when done."""
+    every click through, follows its control if the layout moves it (`locate` gives the
+    rectangle, empty when the control is out of sight) and deletes itself when done."""
 
-    def __init__(self, host: QWidget, rect: QRect) -> None:
+    def __init__(self, host: QWidget, locate: Callable[[], QRect]) -> None:
         super().__init__(host)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.setAttribute(Qt.WidgetAttribute.WA_NoSystemBackground)
         self.setObjectName("lesson_highlight")
-        self.setGeometry(rect.adjusted(-MARGIN * 2, -MARGIN * 2, MARGIN * 2, MARGIN * 2))
+        self.locate = locate
         self._strength = 1.0
         self.color = QColor(current_theme().accent)
         self.animation = QPropertyAnimation(self, b"strength", self)
@@ -170,9 +184,24 @@ class Highlight(QWidget):
         self.animation.setEndValue(1.0)
         self.animation.setEasingCurve(QEasingCurve.Type.Linear)
         self.animation.finished.connect(self.deleteLater)
-        self.show()
+        self.follow()
         self.raise_()
         self.animation.start()
+
+    def follow(self) -> None:
+        """Frame the control where it is now (hidden while it cannot be seen)."""
+        rect = self.locate()
+        if rect.isEmpty():
+            self.hide()
+            return
+        self.setGeometry(rect.adjusted(-MARGIN * 2, -MARGIN * 2, MARGIN * 2, MARGIN * 2))
+        self.show()
+
+    def retire(self) -> None:
+        """Gone at once: stopped, it no longer follows (and shows) its control."""
+        self.animation.stop()
+        self.hide()
+        self.deleteLater()
 
     def _get_strength(self) -> float:
         return self._strength
@@ -182,6 +211,7 @@ class Highlight(QWidget):
         import math
 
         self._strength = (1 - value) * (0.55 + 0.45 * math.cos(value * PULSES * 2 * math.pi))
+        self.follow()
         self.update()
 
     strength = Property(float, _get_strength, _set_strength)
@@ -197,21 +227,34 @@ class Highlight(QWidget):
         painter.end()
 
 
+def frame_rect(target: Target, host: QWidget) -> QRect:
+    """Where the target's control is in `host`, clipped to what is visible of it; empty
+    when it cannot be seen (hidden, scrolled away, or gone)."""
+    widget = target.widget
+    try:
+        if widget is None or not widget.isVisible():
+            return QRect()
+        local = target.rect() if target.rect is not None else widget.rect()
+        visible = widget.visibleRegion().boundingRect()  # a widget in a scroll area shows only part
+        if not visible.isEmpty():
+            local = local.intersected(visible)
+        top_left = widget.mapTo(host, local.topLeft())
+    except RuntimeError:  # the control was deleted (another project opened)
+        return QRect()
+    return QRect(top_left, local.size()).intersected(host.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN))
+
+
 def highlight(target: Target) -> Highlight | None:
     """Draw the pulsing frame around the target's widget (its window hosts the frame)."""
     widget = target.widget
     if widget is None or not widget.isVisible():
         return None
     host = widget.window()
-    local = target.rect() if target.rect is not None else widget.rect()
-    visible = widget.visibleRegion().boundingRect()  # a widget in a scroll area shows only part
-    if not visible.isEmpty():
-        local = local.intersected(visible)
-    top_left = widget.mapTo(host, local.topLeft())
-    rect = QRect(top_left, local.size()).intersected(host.rect().adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN))
-    if rect.isEmpty():
+    if frame_rect(target, host).isEmpty():
         return None
+    for earlier in host.findChildren(Highlight):  # one control pulses at a time
+        earlier.retire()
     # Painted after the dock has been raised and laid out.
-    frame = Highlight(host, rect)
+    frame = Highlight(host, lambda: frame_rect(target, host))
     QTimer.singleShot(0, frame.raise_)
     return frame

@@ -41,7 +41,7 @@ class GANView(Lens):
         self.frame: GANFrame | None = None
         self.legend = label("", rich=True, wrap=False)
         self.widget = make_plot(self.colors)
-        self.widget.setMinimumSize(360, 300)
+        self.widget.setMinimumSize(260, 200)
         self.plot = self.widget.getPlotItem()
         self.plot.setAspectLocked(True)
         self.image = pg.ImageItem()
@@ -110,7 +110,7 @@ class AutoencoderView(Lens):
         self.images.setMinimumHeight(2 * THUMB + 40)
         self.image_items: list[pg.ImageItem] = []
         self.code_widget = make_plot(self.colors, tr("code 1"), tr("code 2"))
-        self.code_widget.setMinimumSize(300, 260)
+        self.code_widget.setMinimumSize(220, 180)
         self.codes = pg.ScatterPlotItem(size=POINT_SIZE, antialias=True)
         self.code_widget.getPlotItem().addItem(self.codes)
         self.legend = label("", rich=True)

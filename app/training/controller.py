@@ -48,7 +48,7 @@ DATA_RELOAD_DELAY_MS = 150  # settings typed in quick succession load the data o
 WARM_POLL_MS = 50
 # While training, the GUI thread may use about this share of a CPU core (it shares the
 # GIL with the trainer); when the views cost more, updates and snapshots come slower.
-GUI_SHARE_TARGET = 0.12
+GUI_SHARE_TARGET = 0.5
 MAX_SLOWDOWN = 8.0
 PACE_MS = 250
 # Validation for the curves: up to this many points a run (the engine alone measures far
@@ -156,6 +156,7 @@ class TrainingController(QObject):
     runContinued = Signal(object)  # dict: run_id, kept, reset, removed node ids, message
     stepsReady = Signal(object)
     epochEnded = Signal(object)
+    epochsEnded = Signal(object)  # list[EpochEvent]: the same events, one signal per batch of updates
     snapshotReady = Signal(object)
     dataReady = Signal(object)
     dataFailed = Signal(str)
@@ -347,6 +348,8 @@ class TrainingController(QObject):
             return Check(_errors_text(len(analysis.errors)))
         if config.mode == "gan":  # two networks, each with its own Input: the mode checks them
             return _gan_check(self.document.graph)
+        if config.mode == "diffusion":  # two Inputs, the noisy sample and its time step
+            return _diffusion_check(self.document.graph, bundle, config)
         input_problem = _input_problem(self.document.graph, bundle)
         if input_problem is not None:
             return Check(input_problem[0], input_fix=input_problem[1])
@@ -586,7 +589,9 @@ class TrainingController(QObject):
         if paused:
             trainer.pause()
         # A GAN's two networks have no decision boundary to picture: no snapshots.
-        options = None if self._run.config.mode == "gan" else self._snapshot_options(self._run.config.loss)
+        # Nor has a diffusion model's noise predictor, which reads a time step beside each point.
+        mode = self._run.config.mode
+        options = None if mode in ("gan", "diffusion") else self._snapshot_options(self._run.config.loss)
         worker = TrainingWorker(trainer, bundle, options)
         worker.event_hooks = [hook for make in self.run_observers if (hook := make(trainer, bundle)) is not None]
         thread = QThread(self)
@@ -654,6 +659,8 @@ class TrainingController(QObject):
     def _show_snapshot(self, model, bundle: DataBundle, config: TrainingConfig) -> None:
         from graph_core.training.snapshot import take_snapshot
 
+        if config.mode == "diffusion":  # no boundary to picture (see `_launch`)
+            return
         try:
             self.snapshotReady.emit(take_snapshot(model, bundle, self._snapshot_options(config.loss)))
         except Exception:
@@ -676,6 +683,7 @@ class TrainingController(QObject):
             "loss": config.loss,
             "optimizer": config.optimizer,
             "lr": config.lr,
+            "mode": config.mode,
         }
 
     # ---- worker signals (GUI thread) ----------------------------------------------------------------------
@@ -695,8 +703,12 @@ class TrainingController(QObject):
             return
         if updates.steps:
             self.stepsReady.emit(updates.steps)
-        for event in updates.epochs:
-            self.epochEnded.emit(event)
+        if updates.epochs:
+            # Thousands of epochs a second on the fast path: listeners that can take them
+            # all at once (the curves) use `epochsEnded`, one call per update.
+            self.epochsEnded.emit(updates.epochs)
+            for event in updates.epochs:
+                self.epochEnded.emit(event)
         step = updates.steps[-1][0] if updates.steps else updates.epochs[-1].step
         self._emit_progress(updates.epoch, step, updates.samples_per_sec)
 
@@ -787,7 +799,12 @@ class TrainingController(QObject):
     def _drop_thread(self) -> None:
         self._pace_timer.stop()
         thread = self._thread
-        self._worker, self._thread = None, None  # the worker deletes itself as its thread ends
+        if thread is not None:
+            # The worker deletes itself as its thread ends (in that thread). Our reference
+            # goes only once it has: dropped earlier, it would delete the worker a second
+            # time from this thread, a crash ("shared QObject was deleted directly").
+            thread.wait()
+        self._worker, self._thread = None, None
         if thread is not None:
             thread.deleteLater()
 
@@ -895,6 +912,16 @@ def _gan_check(graph: ModelGraph) -> Check:
     return Check(errors[0].message) if errors else Check()
 
 
+def _diffusion_check(graph: ModelGraph, bundle: DataBundle, config: TrainingConfig) -> Check:
+    from graph_core.noise_predictor import diffusion_diagnostics, diffusion_inputs
+    from graph_core.training.diffusion import setup_problem
+
+    errors = [d for d in diffusion_diagnostics(graph) if d.severity == "error"]
+    if errors:
+        return Check(f"{errors[0].node}: {errors[0].message}" if errors[0].node else errors[0].message)
+    return Check(setup_problem(diffusion_inputs(graph).sample_shape, bundle, config))
+
+
 def _loss_check(graph: ModelGraph, analysis, bundle: DataBundle, config: TrainingConfig) -> Check:
     from graph_core.training import loss_warning, make_mode
 
@@ -906,8 +933,9 @@ def _loss_check(graph: ModelGraph, analysis, bundle: DataBundle, config: Trainin
         return Check()
     mode = make_mode(config.mode)
     problem = mode.problem(tuple(info.shape), bundle, config) if hasattr(mode, "problem") else None
-    if problem:
-        return Check(f"training.loss: {problem}")
+    if problem:  # a language model's problems are about its head and data, not only the loss
+        language = config.mode in ("language_model", "masked_language_model")
+        return Check(problem if language else f"training.loss: {problem}")
     return Check(advice=loss_warning(config.loss, graph.node(outputs[0]).type))
 
 

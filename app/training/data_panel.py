@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 
 from app.inspector import ParamRow
 from app.training.settings_panel import form_layout, section_heading
-from graph_core.settings import CSV_FIELDS, DATA_FIELDS, FEATURE_NAMES, IMAGE_FOLDER_FIELDS, complete
+from graph_core.settings import CSV_FIELDS, DATA_FIELDS, FEATURE_NAMES, IMAGE_FOLDER_FIELDS, TEXT_FILE_FIELDS, complete
 
 # Settings with a widget of their own below; the rest of DATA_FIELDS are plain rows.
-_CUSTOM = ("dataset", "split", "features", "csv", "image_folder")
+_CUSTOM = ("dataset", "split", "features", "csv", "image_folder", "text_file", "points")
+_FILE_SECTIONS = {"csv": CSV_FIELDS, "image_folder": IMAGE_FOLDER_FIELDS, "text_file": TEXT_FILE_FIELDS}
 PREVIEW_HEIGHT = 250
-_KIND_ORDER = ("points2d", "curve1d", "image", "sequence", "tabular")
+_KIND_ORDER = ("points2d", "curve1d", "image", "sequence", "text", "tabular")
 CHIP_STYLE = """
 QToolButton#chip {
     border: 1px solid palette(mid); border-radius: 10px; padding: 1px 7px; background: palette(base);
@@ -145,8 +146,8 @@ class FeatureChips(QWidget):
 class DataPanel(QWidget):
     """Edits `document.project.data`. `changed(key)` after each accepted edit.
 
-    `ask_csv_path` and `ask_image_folder` open file dialogs; tests replace them with
-    functions returning a path (or None for a cancelled dialog).
+    `ask_csv_path`, `ask_image_folder` and `ask_text_path` open file dialogs; tests
+    replace them with functions returning a path (or None for a cancelled dialog).
     """
 
     changed = Signal(str)
@@ -156,6 +157,7 @@ class DataPanel(QWidget):
         self.document = document
         self.ask_csv_path: Callable[[], str | None] = self._ask_csv_path
         self.ask_image_folder: Callable[[], str | None] = self._ask_image_folder
+        self.ask_text_path: Callable[[], str | None] = self._ask_text_path
         self.rows: dict[str, ParamRow] = {}
         self._labels: dict[str, QLabel] = {}
         self._file_rows: dict[str, ParamRow] = {}
@@ -165,6 +167,7 @@ class DataPanel(QWidget):
         layout.setSpacing(4)
         self._build_choice(layout)
         self._build_file_box(layout)
+        self._build_drawing(layout)
         self._build_settings(layout)
         self.preview_box = QVBoxLayout()
         layout.addWidget(section_heading("PREVIEW"))
@@ -235,6 +238,14 @@ class DataPanel(QWidget):
                 self._labels[f"{section}.{spec.name}"] = label
         layout.addWidget(self.file_box)
 
+    def _build_drawing(self, layout: QVBoxLayout) -> None:
+        """The canvas of the "drawn" data set, shown only for it."""
+        from app.training.drawing import DrawingEditor
+
+        self.drawing = DrawingEditor()
+        self.drawing.edited.connect(lambda points: self._set_value("points", points))
+        layout.addWidget(self.drawing)
+
     def _build_settings(self, layout: QVBoxLayout) -> None:
         layout.addWidget(section_heading("SETTINGS"))
         holder = QWidget()
@@ -280,6 +291,9 @@ class DataPanel(QWidget):
         self.features.set_value(values["features"])
         self._show_row("features", self.features, "features" in used)
         self._refresh_file_box(name, values)
+        self.drawing.setVisible(name == "drawn")
+        if name == "drawn":
+            self.drawing.set_points(values["points"])
         self._shown_dataset = name
 
     def _show_row(self, key: str, widget: QWidget, shown: bool) -> None:
@@ -287,12 +301,11 @@ class DataPanel(QWidget):
         self._labels[key].setVisible(shown)
 
     def _refresh_file_box(self, name: str, values: dict) -> None:
-        section = name if name in ("csv", "image_folder") else None
+        section = name if name in _FILE_SECTIONS else None
         self.file_box.setVisible(section is not None)
         if section is None:
             return
-        fields = CSV_FIELDS if section == "csv" else IMAGE_FOLDER_FIELDS
-        settings = complete(fields, values.get(section) or {})
+        settings = complete(_FILE_SECTIONS[section], values.get(section) or {})
         self.path_label.setText(settings["path"] or "no file chosen")
         self.path_label.setToolTip(settings["path"])
         for key, row in self._file_rows.items():
@@ -347,7 +360,7 @@ class DataPanel(QWidget):
 
     def _on_dataset_chosen(self) -> None:
         name = self.dataset.currentData()
-        if name in ("csv", "image_folder") and not (self.values().get(name) or {}).get("path"):
+        if name in _FILE_SECTIONS and not (self.values().get(name) or {}).get("path"):
             if not self.choose_file(name):
                 self.refresh()  # cancelled: back to the data set shown before
                 return
@@ -355,13 +368,18 @@ class DataPanel(QWidget):
 
     def select_dataset(self, name: str) -> None:
         """Switch to the data set called `name` (as if chosen in the list)."""
+        if name == "drawn" and not self.values()["points"]:
+            from app.training.drawing import heart
+
+            self.document.project.data["points"] = heart()  # something to start from, or to clear
         self._set_value("dataset", name)
         self.refresh()
 
     def choose_file(self, section: str | None = None) -> bool:
-        """Ask for a CSV file or an image folder; True when one was chosen."""
+        """Ask for a CSV file, an image folder or a text file; True when one was chosen."""
         section = section or self.values()["dataset"]
-        path = self.ask_csv_path() if section == "csv" else self.ask_image_folder()
+        ask = {"csv": self.ask_csv_path, "text_file": self.ask_text_path}.get(section, self.ask_image_folder)
+        path = ask()
         if not path:
             return False
         settings: dict[str, Any] = {"path": str(path)}
@@ -384,6 +402,12 @@ class DataPanel(QWidget):
 
     def _ask_csv_path(self) -> str | None:
         path, _ = QFileDialog.getOpenFileName(self, "Import a CSV file", "", "CSV files (*.csv *.tsv *.txt)")
+        return path or None
+
+    def _ask_text_path(self) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import a plain-text file", "", "Text files (*.txt *.md *.text);;All files (*)"
+        )
         return path or None
 
     def _ask_image_folder(self) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -279,6 +279,8 @@ class TrainingDock(QWidget):
 
     def _build_panels(self) -> None:
         """Data and settings need the engine's tables: built once torch is loaded."""
+        if self.controller.state == IDLE:  # it said "Loading PyTorch…" until now
+            self.progress_label.setText("Ready to train")
         if self.data_panel is not None:
             return
         from app.training.data_panel import DataPanel
@@ -422,8 +424,21 @@ class TrainingDock(QWidget):
         self.status.hide()
 
 
+class _VerticalScroll(QScrollArea):
+    """Scrolls up and down only, so it is never narrower than what it holds: the dock
+    keeps the width its panel needs (in every language) instead of clipping it."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        return QSize(max(hint.width(), width), hint.height())
+
+
 def _scrolled(widget: QWidget) -> QScrollArea:
-    area = QScrollArea()
+    area = _VerticalScroll()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

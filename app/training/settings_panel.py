@@ -17,7 +17,10 @@ from graph_core.specs import ParamSpec
 
 # The form's sections, in order; a field of the table missing here goes to the last.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("LOSS AND OPTIMIZER", ("mode", "loss", "optimizer", "lr", "momentum", "nesterov")),
+    (
+        "LOSS AND OPTIMIZER",
+        ("mode", "diffusion_steps", "noise_schedule", "loss", "optimizer", "lr", "momentum", "nesterov"),
+    ),
     ("LEARNING-RATE SCHEDULE", ("schedule", "warmup_epochs", "step_size", "gamma")),
     ("BATCHES", ("batch_size", "epochs", "seed")),
     ("REGULARIZATION", ("weight_decay", "l1", "grad_clip")),
@@ -31,6 +34,8 @@ LABELS = {
     "warmup_epochs": "Warm-up epochs",
     "step_size": "Step size",
     "batch_size": "Batch size",
+    "diffusion_steps": "Diffusion steps",
+    "noise_schedule": "Noise schedule",
 }
 # Settings that only mean something for some choices are shown only then.
 RELEVANT: dict[str, Callable[[dict], bool]] = {
@@ -38,6 +43,8 @@ RELEVANT: dict[str, Callable[[dict], bool]] = {
     "nesterov": lambda t: t["optimizer"] == "SGD",
     "step_size": lambda t: t["schedule"] in ("step", "exponential"),
     "gamma": lambda t: t["schedule"] in ("step", "exponential"),
+    "diffusion_steps": lambda t: t["mode"] == "diffusion",
+    "noise_schedule": lambda t: t["mode"] == "diffusion",
 }
 
 

@@ -1556,12 +1556,160 @@
         <translation>GAN</translation>
     </message>
     <message>
+        <source>max period</source>
+        <translation>最长周期</translation>
+    </message>
+    <message>
+        <source>scale</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>diffusion steps</source>
+        <translation>扩散步数</translation>
+    </message>
+    <message>
+        <source>noise schedule</source>
+        <translation>噪声调度</translation>
+    </message>
+    <message>
+        <source>points</source>
+        <translation>点</translation>
+    </message>
+    <message>
+        <source>Diffusion steps</source>
+        <translation>扩散步数</translation>
+    </message>
+    <message>
+        <source>Noise schedule</source>
+        <translation>噪声调度</translation>
+    </message>
+    <message>
+        <source>length of the embedding (even)</source>
+        <translation>嵌入向量的长度（偶数）</translation>
+    </message>
+    <message>
+        <source>period of the slowest wave, in time steps</source>
+        <translation>最慢的波的周期（以时间步计）</translation>
+    </message>
+    <message>
+        <source>numbers per input value (even)</source>
+        <translation>每个输入值对应的数的个数（偶数）</translation>
+    </message>
+    <message>
+        <source>the fastest wave's frequency, in radians per unit</source>
+        <translation>最快的波的频率（每单位的弧度数）</translation>
+    </message>
+    <message>
+        <source>how much slower the slowest wave is</source>
+        <translation>最慢的波比最快的波慢多少倍</translation>
+    </message>
+    <message>
+        <source>noise levels from data to pure noise (diffusion)</source>
+        <translation>从数据到纯噪声的噪声级数（扩散）</translation>
+    </message>
+    <message>
+        <source>how fast noise is added over the steps (diffusion)</source>
+        <translation>噪声在各步中加入的快慢（扩散）</translation>
+    </message>
+    <message>
+        <source>the shape you drew: [x, y] points in the plane (-6 to 6)</source>
+        <translation>你画的形状：平面上的 [x, y] 点（-6 到 6）</translation>
+    </message>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>Diffusion view</source>
+        <translation>扩散视图</translation>
+    </message>
+    <message>
+        <source>Diffusion model</source>
+        <translation>扩散模型</translation>
+    </message>
+    <message>
+        <source>Left: real points dissolving into noise, a little more at every step (the forward process). Right: points drawn by the network, starting as pure noise; at each step it guesses the noise and removes it, and the points walk back onto the data (the reverse process). Press Play or drag the slider.</source>
+        <translation>左：真实的点每一步都多溶进一点噪声（前向过程）。右：网络画出的点，从纯噪声开始；每一步它猜出噪声并把它去掉，点就一步步走回数据上（反向过程）。按“播放”或拖动滑块。</translation>
+    </message>
+    <message>
+        <source>forward: data → noise</source>
+        <translation>前向：数据 → 噪声</translation>
+    </message>
+    <message>
+        <source>reverse: noise → new samples</source>
+        <translation>反向：噪声 → 新样本</translation>
+    </message>
+    <message>
+        <source>Press Train: the network's samples appear here.</source>
+        <translation>按下“训练”：网络生成的样本会出现在这里。</translation>
+    </message>
+    <message>
+        <source>Play the walk from noise to samples</source>
+        <translation>播放从噪声走到样本的过程</translation>
+    </message>
+    <message>
+        <source>noise</source>
+        <translation>噪声</translation>
+    </message>
+    <message>
+        <source>data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>The step: how much noise there is</source>
+        <translation>时间步：噪声有多少</translation>
+    </message>
+    <message>
+        <source>t = {step} / {steps} · {signal} signal</source>
+        <translation>t = {step} / {steps} · 信号 {signal}</translation>
+    </message>
+    <message>
+        <source>Press Train: the network learns to find the noise hidden in noised points.</source>
+        <translation>按下“训练”：网络学习找出藏在加噪点里的噪声。</translation>
+    </message>
+    <message>
+        <source>distance between samples and data {value}</source>
+        <translation>样本与数据之间的距离 {value}</translation>
+    </message>
+    <message>
+        <source>the untrained network cannot find the noise yet: its points fly apart</source>
+        <translation>未训练的网络还找不出噪声：它的点四散飞开</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>real points, noised</source>
+        <translation>加了噪声的真实点</translation>
+    </message>
+    <message>
+        <source>the network's samples</source>
+        <translation>网络生成的样本</translation>
+    </message>
+    <message>
+        <source>Drag to draw points; drag with the right button to rub them out</source>
+        <translation>拖动鼠标画点；按住右键拖动可擦掉点</translation>
+    </message>
+    <message>
+        <source>Heart</source>
+        <translation>爱心</translation>
+    </message>
+    <message>
+        <source>Start from a heart</source>
+        <translation>从一颗爱心开始</translation>
+    </message>
+    <message>
+        <source>{count} points</source>
+        <translation>{count} 个点</translation>
+    </message>
+    <message>
         <source>constant</source>
         <translation>恒定</translation>
     </message>
     <message>
         <source>step</source>
-        <translation>阶梯</translation>
+        <translation>步</translation>
     </message>
     <message>
         <source>exponential</source>
@@ -2400,6 +2548,38 @@
         <translation>启动时显示此页</translation>
     </message>
     <message>
+        <source>Basics</source>
+        <translation>基础</translation>
+    </message>
+    <message>
+        <source>One neuron, then layers: what a network computes and what it is scored on.</source>
+        <translation>从一个神经元到多层网络：网络计算什么，又按什么打分。</translation>
+    </message>
+    <message>
+        <source>How a network learns, and what goes wrong when it does not.</source>
+        <translation>网络如何学习，学不好时又是哪里出了问题。</translation>
+    </message>
+    <message>
+        <source>Architectures</source>
+        <translation>网络结构</translation>
+    </message>
+    <message>
+        <source>Layers made for images, sequences and text.</source>
+        <translation>为图像、序列和文本而设计的层。</translation>
+    </message>
+    <message>
+        <source>Generative models</source>
+        <translation>生成模型</translation>
+    </message>
+    <message>
+        <source>Networks that make new data: points, digits, text.</source>
+        <translation>能生成新数据的网络：点、数字、文字。</translation>
+    </message>
+    <message>
+        <source>More lessons</source>
+        <translation>更多课程</translation>
+    </message>
+    <message>
         <source>Load the data first: training is not ready yet</source>
         <translation>请先加载数据：训练还没有准备好</translation>
     </message>
@@ -2627,6 +2807,762 @@
         <source>A GRU reads a sequence of tokens 0-3 one step at a time and decides from its final state whether the run 1, 2, 3 occurred somewhere in it.</source>
         <translation>GRU 一次一步地读入由 0-3 组成的词元序列，并根据最后的状态判断其中是否出现过连续的 1, 2, 3。</translation>
     </message>
+    <message>
+        <source>{n} param</source>
+        <translation>{n} 个参数</translation>
+    </message>
+    <message>
+        <source>{n} params</source>
+        <translation>{n} 个参数</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>开</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>{port}: not connected</source>
+        <translation>{port}：未连接</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Add {type}</source>
+        <translation>添加 {type}</translation>
+    </message>
+    <message>
+        <source>Delete {what}</source>
+        <translation>删除 {what}</translation>
+    </message>
+    <message>
+        <source>{n} connection</source>
+        <translation>{n} 条连接</translation>
+    </message>
+    <message>
+        <source>{n} connections</source>
+        <translation>{n} 条连接</translation>
+    </message>
+    <message>
+        <source>{n} nodes and {m} connections</source>
+        <translation>{n} 个节点和 {m} 条连接</translation>
+    </message>
+    <message>
+        <source>{n} nodes and {m} connection</source>
+        <translation>{n} 个节点和 {m} 条连接</translation>
+    </message>
+    <message>
+        <source>{n} node and {m} connections</source>
+        <translation>{n} 个节点和 {m} 条连接</translation>
+    </message>
+    <message>
+        <source>{n} node and {m} connection</source>
+        <translation>{n} 个节点和 {m} 条连接</translation>
+    </message>
+    <message>
+        <source>Connect {src} → {dst}</source>
+        <translation>连接 {src} → {dst}</translation>
+    </message>
+    <message>
+        <source>Disconnect {src} → {dst}</source>
+        <translation>断开 {src} → {dst}</translation>
+    </message>
+    <message>
+        <source>Disconnect {n} connections</source>
+        <translation>断开 {n} 条连接</translation>
+    </message>
+    <message>
+        <source>Rewire {src} → {dst}</source>
+        <translation>改接 {src} → {dst}</translation>
+    </message>
+    <message>
+        <source>Set {node}.{param}</source>
+        <translation>设置 {node}.{param}</translation>
+    </message>
+    <message>
+        <source>Move {what}</source>
+        <translation>移动 {what}</translation>
+    </message>
+    <message>
+        <source>Paste {what}</source>
+        <translation>粘贴 {what}</translation>
+    </message>
+    <message>
+        <source>Duplicate {what}</source>
+        <translation>复制出 {what}</translation>
+    </message>
+    <message>
+        <source>Auto layout</source>
+        <translation>自动布局</translation>
+    </message>
+    <message>
+        <source>Set outputs</source>
+        <translation>设置输出</translation>
+    </message>
+    <message>
+        <source>dim {dim} is out of range for a {rank}-D sample (batch + {dims} dims)</source>
+        <translation>维度 {dim} 超出了 {rank} 维样本的范围（批次 + {dims} 个维度）</translation>
+    </message>
+    <message>
+        <source>dim {dim} is the batch dimension</source>
+        <translation>维度 {dim} 是批次维度</translation>
+    </message>
+    <message>
+        <source>sequence length {length} exceeds max_len {max_len}</source>
+        <translation>序列长度 {length} 超过了 max_len {max_len}</translation>
+    </message>
+    <message>
+        <source>embed_dim {embed} is not divisible by num_heads {heads}</source>
+        <translation>embed_dim {embed} 不能被 num_heads {heads} 整除</translation>
+    </message>
+    <message>
+        <source>d_model {d} is not divisible by nhead {n}</source>
+        <translation>d_model {d} 不能被 nhead {n} 整除</translation>
+    </message>
+    <message>
+        <source>output_padding must be smaller than stride or dilation</source>
+        <translation>output_padding 必须小于 stride 或 dilation</translation>
+    </message>
+    <message>
+        <source>the output would be {size}; reduce padding</source>
+        <translation>输出将是 {size}；请减小 padding</translation>
+    </message>
+    <message>
+        <source>mode 'bilinear' needs an image-like [channels, height, width] input</source>
+        <translation>mode 'bilinear' 需要图像形式的 [channels, height, width] 输入</translation>
+    </message>
+    <message>
+        <source>mode 'linear' needs a [channels, length] input</source>
+        <translation>mode 'linear' 需要 [channels, length] 形式的输入</translation>
+    </message>
+    <message>
+        <source>scale_factor {factor} shrinks {size} to nothing</source>
+        <translation>scale_factor {factor} 会把 {size} 缩得一点不剩</translation>
+    </message>
+    <message>
+        <source>groups ({groups}) must divide the {a} input and {b} output channels</source>
+        <translation>groups（{groups}）必须能整除 {a} 个输入通道和 {b} 个输出通道</translation>
+    </message>
+    <message>
+        <source>a {kernel} kernel does not fit a {size} input (output would be {out})</source>
+        <translation>{kernel} 的卷积核放不进 {size} 的输入（输出将是 {out}）</translation>
+    </message>
+    <message>
+        <source>padding must be at most half of kernel_size</source>
+        <translation>padding 最多是 kernel_size 的一半</translation>
+    </message>
+    <message>
+        <source>a {window} window does not fit a {size} input</source>
+        <translation>{window} 的窗口放不进 {size} 的输入</translation>
+    </message>
+    <message>
+        <source>padding 'same' needs stride 1</source>
+        <translation>padding 'same' 需要 stride 为 1</translation>
+    </message>
+    <message>
+        <source>Linear needs at least one feature dimension</source>
+        <translation>Linear 至少需要一个特征维度</translation>
+    </message>
+    <message>
+        <source>start_dim {a} comes after end_dim {b}</source>
+        <translation>start_dim {a} 在 end_dim {b} 之后</translation>
+    </message>
+    <message>
+        <source>{sizes} holds {n} values but dim {dim} has {m}</source>
+        <translation>{sizes} 含 {n} 个值，但维度 {dim} 有 {m} 个</translation>
+    </message>
+    <message>
+        <source>cannot fit {n} values into {shape}</source>
+        <translation>无法把 {n} 个值装进 {shape}</translation>
+    </message>
+    <message>
+        <source>{shape} has {n} values but {target} needs {m}</source>
+        <translation>{shape} 有 {n} 个值，但 {target} 需要 {m} 个</translation>
+    </message>
+    <message>
+        <source>token ids have shape [T] (one id per position), not {shape}</source>
+        <translation>词元 id 的形状是 [T]（每个位置一个 id），不是 {shape}</translation>
+    </message>
+    <message>
+        <source>inputs {shapes} must match in every dimension except dim {dim}</source>
+        <translation>输入 {shapes} 除了维度 {dim} 以外的每个维度都必须一致</translation>
+    </message>
+    <message>
+        <source>inputs {shapes} differ; all inputs must have the same shape</source>
+        <translation>输入 {shapes} 形状不同；所有输入的形状必须相同</translation>
+    </message>
+    <message>
+        <source>TimeEmbedding needs one time step per sample, shape [1], but got {shape}; give the time step an Input of shape [1]</source>
+        <translation>TimeEmbedding 需要每个样本一个时间步，形状为 [1]，但得到的是 {shape}；请给时间步一个形状为 [1] 的 Input</translation>
+    </message>
+    <message>
+        <source>dim must be even (a sine and a cosine per frequency), got {dim}</source>
+        <translation>dim 必须是偶数（每个频率一个正弦和一个余弦），现在是 {dim}</translation>
+    </message>
+    <message>
+        <source>{layer} needs {what}, but got {shape} ({rank}-D per sample)</source>
+        <translation>{layer} 需要{what}，但得到的是 {shape}（每个样本 {rank} 维）</translation>
+    </message>
+    <message>
+        <source>{layer} needs {what}, but got {shape} ({rank}-D per sample): {hint}</source>
+        <translation>{layer} 需要{what}，但得到的是 {shape}（每个样本 {rank} 维）：{hint}</translation>
+    </message>
+    <message>
+        <source>token ids of shape [T] (an Input with dtype int64)</source>
+        <translation>形状为 [T] 的词元 id（dtype 为 int64 的 Input）</translation>
+    </message>
+    <message>
+        <source>a sequence [time, features]</source>
+        <translation>序列 [time, features]</translation>
+    </message>
+    <message>
+        <source>a sequence [time, embed_dim]</source>
+        <translation>序列 [time, embed_dim]</translation>
+    </message>
+    <message>
+        <source>a sequence [time, d_model]</source>
+        <translation>序列 [time, d_model]</translation>
+    </message>
+    <message>
+        <source>an image-like [channels, height, width] input</source>
+        <translation>图像形式的 [channels, height, width] 输入</translation>
+    </message>
+    <message>
+        <source>a [channels, length] input</source>
+        <translation>[channels, length] 形式的输入</translation>
+    </message>
+    <message>
+        <source>a [channels, length] or [channels, height, width] input</source>
+        <translation>[channels, length] 或 [channels, height, width] 形式的输入</translation>
+    </message>
+    <message>
+        <source>at least one feature dimension</source>
+        <translation>至少一个特征维度</translation>
+    </message>
+    <message>
+        <source>[features] or [channels, length]</source>
+        <translation>[features] 或 [channels, length]</translation>
+    </message>
+    <message>
+        <source>add an Unflatten or Reshape before it for flat data</source>
+        <translation>扁平数据请在它前面加一个 Unflatten 或 Reshape</translation>
+    </message>
+    <message>
+        <source>add a Reshape or Unflatten before it for flat data</source>
+        <translation>扁平数据请在它前面加一个 Reshape 或 Unflatten</translation>
+    </message>
+    <message>
+        <source>the network has no Input node</source>
+        <translation>网络没有 Input 节点</translation>
+    </message>
+    <message>
+        <source>the network has no output</source>
+        <translation>网络没有输出</translation>
+    </message>
+    <message>
+        <source>output {node} is not a node of the graph</source>
+        <translation>输出 {node} 不是图中的节点</translation>
+    </message>
+    <message>
+        <source>does not lead to any output; it will be ignored</source>
+        <translation>没有通向任何输出；它会被忽略</translation>
+    </message>
+    <message>
+        <source>is part of a cycle ({cycle})</source>
+        <translation>处在一个环中（{cycle}）</translation>
+    </message>
+    <message>
+        <source>{type} has no parameter {name}</source>
+        <translation>{type} 没有参数 {name}</translation>
+    </message>
+    <message>
+        <source>{type} needs at least {n} inputs, has {count}</source>
+        <translation>{type} 至少需要 {n} 个输入，现在有 {count} 个</translation>
+    </message>
+    <message>
+        <source>has no input connected</source>
+        <translation>没有连接输入</translation>
+    </message>
+    <message>
+        <source>input {port} is not connected</source>
+        <translation>输入 {port} 没有连接</translation>
+    </message>
+    <message>
+        <source>{type} needs float features but gets integer token ids; put an Embedding before it</source>
+        <translation>{type} 需要浮点特征，却得到整数词元 id；请在它前面放一个 Embedding</translation>
+    </message>
+    <message>
+        <source>{type} needs integer token ids (an Input with dtype int64), but gets float values</source>
+        <translation>{type} 需要整数词元 id（dtype 为 int64 的 Input），却得到浮点数值</translation>
+    </message>
+    <message>
+        <source>{role} is missing: mark its nodes with the role {name}</source>
+        <translation>缺少{role}：请把它的节点标记为角色 {name}</translation>
+    </message>
+    <message>
+        <source>connects {a} to {b}; each network must stand alone, so remove this edge (the training mode passes data between them)</source>
+        <translation>把{a}连到了{b}；每个网络必须各自独立，请删除这条边（训练模式会在它们之间传递数据）</translation>
+    </message>
+    <message>
+        <source>the main network</source>
+        <translation>主网络</translation>
+    </message>
+    <message>
+        <source>the generator</source>
+        <translation>生成器</translation>
+    </message>
+    <message>
+        <source>the discriminator</source>
+        <translation>判别器</translation>
+    </message>
+    <message>
+        <source>The loss became {what} during epoch {epoch} (step {step}); training stopped and {restored} were restored. Try a smaller learning rate (now {lr}) or gradient clipping.</source>
+        <translation>损失在第 {epoch} 轮（第 {step} 步）变成了 {what}；训练已停止，并恢复了{restored}。试试更小的学习率（现在是 {lr}）或梯度裁剪。</translation>
+    </message>
+    <message>
+        <source>infinite</source>
+        <translation>无穷大</translation>
+    </message>
+    <message>
+        <source>the weights from the end of epoch {epoch}</source>
+        <translation>第 {epoch} 轮结束时的权重</translation>
+    </message>
+    <message>
+        <source>the initial weights</source>
+        <translation>初始权重</translation>
+    </message>
+    <message>
+        <source>must be a whole number</source>
+        <translation>必须是整数</translation>
+    </message>
+    <message>
+        <source>must be a positive integer</source>
+        <translation>必须是正整数</translation>
+    </message>
+    <message>
+        <source>must be a whole number &gt;= {min}</source>
+        <translation>必须是 &gt;= {min} 的整数</translation>
+    </message>
+    <message>
+        <source>must be at most {max}</source>
+        <translation>最大为 {max}</translation>
+    </message>
+    <message>
+        <source>must be a number</source>
+        <translation>必须是数字</translation>
+    </message>
+    <message>
+        <source>must be a finite number</source>
+        <translation>必须是有限的数字</translation>
+    </message>
+    <message>
+        <source>must be a number {range}</source>
+        <translation>必须是 {range} 的数字</translation>
+    </message>
+    <message>
+        <source>between {low} and {high}</source>
+        <translation>介于 {low} 和 {high} 之间</translation>
+    </message>
+    <message>
+        <source>must be true or false</source>
+        <translation>必须是 true 或 false</translation>
+    </message>
+    <message>
+        <source>must be one of {choices}</source>
+        <translation>必须是以下之一：{choices}</translation>
+    </message>
+    <message>
+        <source>must be a whole number or a list of whole numbers</source>
+        <translation>必须是整数或整数列表</translation>
+    </message>
+    <message>
+        <source>must be a whole number or a list of numbers</source>
+        <translation>必须是整数或数字列表</translation>
+    </message>
+    <message>
+        <source>must be a whole number or a list of numbers or one of {words}</source>
+        <translation>必须是整数、数字列表或以下之一：{words}</translation>
+    </message>
+    <message>
+        <source>must be a whole number or a list of {n} whole numbers</source>
+        <translation>必须是整数或 {n} 个整数的列表</translation>
+    </message>
+    <message>
+        <source>must be {range}</source>
+        <translation>必须 {range}</translation>
+    </message>
+    <message>
+        <source>every number must be {range}</source>
+        <translation>每个数都必须 {range}</translation>
+    </message>
+    <message>
+        <source>must be a non-empty list of positive integers, e.g. [2] or [1, 8, 8]</source>
+        <translation>必须是非空的正整数列表，例如 [2] 或 [1, 8, 8]</translation>
+    </message>
+    <message>
+        <source>must be a list of positive integers</source>
+        <translation>必须是正整数列表</translation>
+    </message>
+    <message>
+        <source>must be a list of positive integers (one may be -1)</source>
+        <translation>必须是正整数列表（可以有一个 -1）</translation>
+    </message>
+    <message>
+        <source>may contain -1 at most once</source>
+        <translation>最多只能含一个 -1</translation>
+    </message>
+    <message>
+        <source>may have at most 6 dimensions</source>
+        <translation>最多 6 个维度</translation>
+    </message>
+    <message>
+        <source>must be a whole number (a dimension index; -1 is the last)</source>
+        <translation>必须是整数（维度序号；-1 表示最后一个）</translation>
+    </message>
+    <message>
+        <source>cannot be 0: dimension 0 is the batch</source>
+        <translation>不能是 0：维度 0 是批次</translation>
+    </message>
+    <message>
+        <source>must be a non-empty list of whole numbers</source>
+        <translation>必须是非空的整数列表</translation>
+    </message>
+    <message>
+        <source>every number must be a whole number {range}</source>
+        <translation>每个数都必须是 {range} 的整数</translation>
+    </message>
+    <message>
+        <source>must be text</source>
+        <translation>必须是文本</translation>
+    </message>
+    <message>
+        <source>must be a list of {n} numbers</source>
+        <translation>必须是 {n} 个数字的列表</translation>
+    </message>
+    <message>
+        <source>must be a list of names</source>
+        <translation>必须是名称列表</translation>
+    </message>
+    <message>
+        <source>unknown {name}; choose from {choices}</source>
+        <translation>未知的 {name}；请从这些中选择：{choices}</translation>
+    </message>
+    <message>
+        <source>lists a name twice</source>
+        <translation>重复列出了一个名称</translation>
+    </message>
+    <message>
+        <source>must be set</source>
+        <translation>必须设置</translation>
+    </message>
+    <message>
+        <source>the generator makes samples of shape {a} but the discriminator reads {b}; they must match</source>
+        <translation>生成器产生形状为 {a} 的样本，但判别器读入的是 {b}；两者必须一致</translation>
+    </message>
+    <message>
+        <source>the discriminator must output one score per sample [N, 1], not {shape}</source>
+        <translation>判别器必须为每个样本输出一个分数 [N, 1]，而不是 {shape}</translation>
+    </message>
+    <message>
+        <source>the {role} needs exactly one Input and one output</source>
+        <translation>{role}必须正好有一个 Input 和一个输出</translation>
+    </message>
+    <message>
+        <source>generator</source>
+        <translation>生成器</translation>
+    </message>
+    <message>
+        <source>discriminator</source>
+        <translation>判别器</translation>
+    </message>
+    <message>
+        <source>reaches the network as a bare number; a TimeEmbedding in between helps it tell the noise levels apart</source>
+        <translation>以一个裸数字进入网络；在中间加一个 TimeEmbedding 能帮它分辨不同的噪声强度</translation>
+    </message>
+    <message>
+        <source>both Inputs feed a TimeEmbedding; only the time step should (the noisy sample goes to the network)</source>
+        <translation>两个 Input 都接到了 TimeEmbedding；只有时间步应该接（带噪样本要进网络）</translation>
+    </message>
+    <message>
+        <source>cannot tell which Input is the time step: connect the time-step Input (shape [1]) to a TimeEmbedding</source>
+        <translation>分不出哪个 Input 是时间步：请把时间步的 Input（形状 [1]）接到一个 TimeEmbedding</translation>
+    </message>
+    <message>
+        <source>a diffusion model's noise predictor reads two Inputs, the noisy sample and its time step [1]; this network has {n}</source>
+        <translation>扩散模型的噪声预测器读两个 Input：带噪样本和它的时间步 [1]；这个网络有 {n} 个</translation>
+    </message>
+    <message>
+        <source>the time step is one number per sample: give this Input shape [1], not {shape}</source>
+        <translation>时间步是每个样本一个数：请把这个 Input 的形状设为 [1]，而不是 {shape}</translation>
+    </message>
+    <message>
+        <source>the noisy sample is made of float values: set this Input's dtype to float32</source>
+        <translation>带噪样本由浮点数组成：请把这个 Input 的 dtype 设为 float32</translation>
+    </message>
+    <message>
+        <source>the noise predictor needs exactly one output, the predicted noise; this network has {n}</source>
+        <translation>噪声预测器必须正好有一个输出，即预测的噪声；这个网络有 {n} 个</translation>
+    </message>
+    <message>
+        <source>predicts noise of shape {a}, but the noise it must find is shaped like the sample {b}</source>
+        <translation>预测的噪声形状是 {a}，但它要找的噪声和样本一样是 {b}</translation>
+    </message>
+    <message>
+        <source>the {what} never reaches the output; connect it to the network</source>
+        <translation>{what}没有通到输出；请把它接进网络</translation>
+    </message>
+    <message>
+        <source>noisy sample</source>
+        <translation>带噪样本</translation>
+    </message>
+    <message>
+        <source>predicts noise of shape {a}, but the noise it must find is shaped like the sample {b}; set out_features to {n}</source>
+        <translation>预测的噪声形状是 {a}，但它要找的噪声和样本一样是 {b}；请把 out_features 设为 {n}</translation>
+    </message>
+    <message>
+        <source>Lesson &amp;Panel</source>
+        <translation>课程面板(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Lesson Panel</source>
+        <translation>课程面板</translation>
+    </message>
+    <message>
+        <source>Show or hide the lesson's steps</source>
+        <translation>显示或隐藏课程的步骤</translation>
+    </message>
+    <message>
+        <source>GPT view</source>
+        <translation>GPT 视图</translation>
+    </message>
+    <message>
+        <source>Tiny GPT</source>
+        <translation>小小的 GPT</translation>
+    </message>
+    <message>
+        <source>The model writes one character at a time: it scores every character it knows for the next position, draws one, appends it and reads again. Below, each attention head's weights for the prompt: row = the character reading, column = the character it reads from.</source>
+        <translation>模型一次写一个字符：它为下一个位置给自己认识的每个字符打分，抽出一个，接在后面，再重新读一遍。下方是每个注意力头对提示词的权重：行 = 正在读的字符，列 = 它从中读取的字符。</translation>
+    </message>
+    <message>
+        <source>Type the start of a text</source>
+        <translation>输入一段文字的开头</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Press Train: text appears here as the network learns.</source>
+        <translation>按下“训练”：网络学习时，文字会出现在这里。</translation>
+    </message>
+    <message>
+        <source>0 (greedy)</source>
+        <translation>0（贪心）</translation>
+    </message>
+    <message>
+        <source>0 always takes the most likely character; higher values take more chances (and make more mistakes)</source>
+        <translation>0 总是取最可能的字符；数值越高越敢冒险（也越容易出错）</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Draw only from the k most likely characters (all: from every character)</source>
+        <translation>只从最可能的 k 个字符里抽取（全部：从所有字符里抽取）</translation>
+    </message>
+    <message>
+        <source>How many characters to write</source>
+        <translation>要写多少个字符</translation>
+    </message>
+    <message>
+        <source>Write again as it trains</source>
+        <translation>训练时重新生成</translation>
+    </message>
+    <message>
+        <source>Each new state of the weights writes a new sample (with the same random draws)</source>
+        <translation>权重每更新一次就重新写一段（用同样的随机抽取）</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>前 k 个</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <source>ATTENTION FOR THE PROMPT</source>
+        <translation>提示词的注意力</translation>
+    </message>
+    <message>
+        <source>Which attention layer to show</source>
+        <translation>显示哪一个注意力层</translation>
+    </message>
+    <message>
+        <source>Let it look ahead (as a BERT-like encoder does)</source>
+        <translation>允许往后看（像类 BERT 编码器那样）</translation>
+    </message>
+    <message>
+        <source>Drop the causal mask for this picture only: the same heads, allowed to read later characters. A bidirectional encoder (BERT, the encoder classifier) works like this; a GPT cannot, because the later characters are not written yet.</source>
+        <translation>只在这张图里去掉因果掩码：同样的注意力头，但允许读取后面的字符。双向编码器（BERT、编码器分类器）就是这样工作的；GPT 做不到，因为后面的字符还没有写出来。</translation>
+    </message>
+    <message>
+        <source>{count} characters in {seconds} s</source>
+        <translation>{count} 个字符，用时 {seconds} 秒</translation>
+    </message>
+    <message>
+        <source>greedy</source>
+        <translation>贪心</translation>
+    </message>
+    <message>
+        <source>temperature {value}</source>
+        <translation>温度 {value}</translation>
+    </message>
+    <message>
+        <source>top-k {k}</source>
+        <translation>只取前 {k} 个字符</translation>
+    </message>
+    <message>
+        <source>This network has no attention layer.</source>
+        <translation>这个网络没有注意力层。</translation>
+    </message>
+    <message>
+        <source>head {number}</source>
+        <translation>头 {number}</translation>
+    </message>
+    <message>
+        <source>Look-ahead: the squares fill in, as in a bidirectional (BERT-like) encoder; not what the model computes while it writes.</source>
+        <translation>往后看：方块被填满了，就像双向（类 BERT）编码器一样；这不是模型写字时算的东西。</translation>
+    </message>
+    <message>
+        <source>{node}: causal. Above the diagonal stays empty: each character reads only itself and earlier ones. Bright = much attention.</source>
+        <translation>{node}：因果。对角线以上保持空白：每个字符只读它自己和之前的字符。越亮 = 注意力越多。</translation>
+    </message>
+    <message>
+        <source>{node}: bidirectional. Every character reads every other, later ones included (as in BERT). Bright = much attention.</source>
+        <translation>{node}：双向。每个字符都读其他所有字符，包括后面的（和 BERT 一样）。越亮 = 注意力越多。</translation>
+    </message>
+    <message>
+        <source>Import a plain-text file</source>
+        <translation>导入纯文本文件</translation>
+    </message>
+    <message>
+        <source>language_model</source>
+        <translation>语言模型</translation>
+    </message>
+    <message>
+        <source>Context</source>
+        <translation>上下文长度</translation>
+    </message>
+    <message>
+        <source>characters a language model reads at once (its context length)</source>
+        <translation>语言模型一次读入的字符数（上下文长度）</translation>
+    </message>
+    <message>
+        <source>plain-text file import settings</source>
+        <translation>纯文本文件导入设置</translation>
+    </message>
+    <message>
+        <source>a plain-text file, UTF-8 (relative paths are relative to the project file)</source>
+        <translation>一个 UTF-8 纯文本文件（相对路径相对于项目文件）</translation>
+    </message>
+    <message>
+        <source>windows of {length} characters</source>
+        <translation>每个窗口 {length} 个字符</translation>
+    </message>
+    <message>
+        <source>{count} characters: {characters}</source>
+        <translation>{count} 个字符：{characters}</translation>
+    </message>
+    <message>
+        <source>Diffusion on two moons</source>
+        <translation>两个月牙上的扩散</translation>
+    </message>
+    <message>
+        <source>A network learns to find the noise hidden in noised points of the two moons; run backwards from pure noise, its guesses walk new points onto the moons, step by step.</source>
+        <translation>网络学习找出藏在加噪的双月牙点里的噪声；从纯噪声倒着运行，它的猜测一步一步把新的点带到月牙上。</translation>
+    </message>
+    <message>
+        <source>A character-level GPT: token embedding, positional encoding, two Transformer blocks with a causal mask and a language-model head, trained to predict the next character of sentences from a small grammar, then asked to write more.</source>
+        <translation>字符级 GPT：词元嵌入、位置编码、两个带因果掩码的 Transformer 块和一个语言模型输出头，训练它预测小语法句子的下一个字符，然后让它接着往下写。</translation>
+    </message>
+    <message>
+        <source>Tiny BERT: masked characters</source>
+        <translation>小小的 BERT：遮住的字符</translation>
+    </message>
+    <message>
+        <source>The tiny GPT's blocks without the causal mask, trained as BERT is: some characters of each sentence are hidden, and the network, reading both sides, learns to fill them in. Its Embedding has one row more than the 25 characters: the mask.</source>
+        <translation>和小小的 GPT 一样的块，只是去掉了因果掩码，按 BERT 的方式训练：每个句子里有些字符被遮住，网络从两边读，学着把它们填回来。它的 Embedding 比 25 个字符多一行：那就是掩码。</translation>
+    </message>
+    <message>
+        <source>diffusion</source>
+        <translation>扩散</translation>
+    </message>
+    <message>
+        <source>FourierFeatures needs at least one feature dimension</source>
+        <translation>FourierFeatures 至少需要一个特征维度</translation>
+    </message>
+    <message>
+        <source>must be a list of [x, y] points</source>
+        <translation>必须是 [x, y] 点的列表</translation>
+    </message>
+    <message>
+        <source>holds {n} points; at most {max} are kept</source>
+        <translation>有 {n} 个点；最多保留 {max} 个</translation>
+    </message>
+    <message>
+        <source>point {index} must be a pair of numbers [x, y], got {value}</source>
+        <translation>第 {index} 个点必须是一对数 [x, y]，现在是 {value}</translation>
+    </message>
+    <message>
+        <source>point {index} {value}: both numbers must be {range}</source>
+        <translation>第 {index} 个点 {value}：两个数都必须 {range}</translation>
+    </message>
+    <message>
+        <source>masked_language_model</source>
+        <translation>掩码语言模型</translation>
+    </message>
+    <message>
+        <source>Tiny BERT</source>
+        <translation>小小的 BERT</translation>
+    </message>
+    <message>
+        <source>Some characters are hidden and the model, reading both sides at once, says what they were, as BERT does. Below, each attention head's weights for the text: row = the character reading, column = the character it reads from.</source>
+        <translation>一些字符被遮住了，模型同时读两边，说出它们原来是什么，就像 BERT 那样。下方是每个注意力头对这段文字的权重：行 = 正在读的字符，列 = 它从中读取的字符。</translation>
+    </message>
+    <message>
+        <source>Fill in</source>
+        <translation>填空</translation>
+    </message>
+    <message>
+        <source>Type a text; {mark} hides a character</source>
+        <translation>输入一段文字；{mark} 表示遮住一个字符</translation>
+    </message>
+    <message>
+        <source>character {number}</source>
+        <translation>第 {number} 个字符</translation>
+    </message>
+    <message>
+        <source>{count} hidden characters filled in, reading both sides</source>
+        <translation>读着两边填出了 {count} 个被遮住的字符</translation>
+    </message>
+    <message>
+        <source>{count} hidden character filled in, reading both sides</source>
+        <translation>读着两边填出了 {count} 个被遮住的字符</translation>
+    </message>
 </context>
 <context>
     <name>ActivationLens</name>
@@ -2689,6 +3625,31 @@
 </context>
 <context>
     <name>DatasetDescription</name>
+    <message>
+        <source>drawn</source>
+        <comment>A shape you draw with the mouse: points for a generative model to imitate.</comment>
+        <translation>用鼠标画出的形状：让生成模型去模仿的点。</translation>
+    </message>
+    <message>
+        <source>rings</source>
+        <comment>Two concentric circles, one class each.</comment>
+        <translation>两个同心圆，每个一类。</translation>
+    </message>
+    <message>
+        <source>text_file</source>
+        <comment>Your own plain text, for a language model to continue.</comment>
+        <translation>你自己的纯文本，让语言模型接着写下去。</translation>
+    </message>
+    <message>
+        <source>grammar</source>
+        <comment>Sentences of a small grammar (the small cat sees a dog.): text for a tiny GPT.</comment>
+        <translation>一套小语法造出的英文句子（如 “the small cat sees a dog.”）：给小 GPT 的文本。</translation>
+    </message>
+    <message>
+        <source>arithmetic</source>
+        <comment>Lines of sums like 12+35=47, one character at a time: text for a tiny GPT.</comment>
+        <translation>一行行像 12+35=47 这样的加法，一次一个字符：给小 GPT 的文本。</translation>
+    </message>
     <message>
         <source>circle</source>
         <comment>A disc of one class inside a ring of the other.</comment>
@@ -2772,6 +3733,31 @@
 </context>
 <context>
     <name>DatasetTitle</name>
+    <message>
+        <source>drawn</source>
+        <comment>Your drawing</comment>
+        <translation>你的画</translation>
+    </message>
+    <message>
+        <source>rings</source>
+        <comment>Two rings</comment>
+        <translation>两个圆环</translation>
+    </message>
+    <message>
+        <source>text_file</source>
+        <comment>Text file</comment>
+        <translation>文本文件</translation>
+    </message>
+    <message>
+        <source>grammar</source>
+        <comment>Grammar text</comment>
+        <translation>语法文本</translation>
+    </message>
+    <message>
+        <source>arithmetic</source>
+        <comment>Arithmetic text</comment>
+        <translation>算术文本</translation>
+    </message>
     <message>
         <source>circle</source>
         <comment>Circle</comment>
@@ -2994,6 +3980,16 @@
 <context>
     <name>LayerExplanation</name>
     <message>
+        <source>FourierFeatures</source>
+        <comment>A small network fed bare coordinates learns smooth shapes first and sharp ones very slowly. FourierFeatures replaces each input value v by dim numbers, sin and cos of scale times v times dim/2 frequencies (from 1 down to 1/max_period), so waves both fine and broad are there to combine: [2] becomes [2 * dim]. Diffusion models on 2-D points and coordinate networks use them to draw crisp curves. Join them to the raw values with Concat. It has no weights. NeuroLoom's own node type; its code is included in exported Python.</comment>
+        <translation>只喂裸坐标的小网络先学会平滑的形状，学尖锐的形状却很慢。FourierFeatures 把每个输入值 v 换成 dim 个数：scale 乘 v 再乘 dim/2 个频率（从 1 到 1/max_period）之后的 sin 和 cos，于是细的波和宽的波都在那里可供组合：[2] 变成 [2 * dim]。二维点上的扩散模型和坐标网络用它画出清晰的曲线。用 Concat 把它和原始值接在一起。它没有权重。这是 NeuroLoom 自己的节点类型；导出的 Python 代码里包含它的实现。</translation>
+    </message>
+    <message>
+        <source>TimeEmbedding</source>
+        <comment>A diffusion model's noise predictor must know how noisy its input is. TimeEmbedding reads the time step t (an Input of shape [1]) and gives dim numbers: sin and cos of t times dim/2 frequencies, from one wave per step down to one wave per max_period steps. Nearby steps get similar vectors, distant ones different vectors, which a Linear layer reads far more easily than the bare number. Join it to the noisy sample with Concat. It has no weights. NeuroLoom's own node type (the sinusoidal embedding of DDPM); its code is included in exported Python.</comment>
+        <translation>扩散模型的噪声预测器必须知道输入有多嘈杂。TimeEmbedding 读入时间步 t（形状为 [1] 的 Input），输出 dim 个数：t 乘以 dim/2 个频率后的 sin 和 cos，频率从每步一个波到每 max_period 步一个波。相近的时间步得到相似的向量，相隔远的得到不同的向量，Linear 层读它们比读一个裸数字容易得多。用 Concat 把它和带噪样本接在一起。它没有权重。这是 NeuroLoom 自己的节点类型（DDPM 的正弦嵌入），导出的 Python 代码里包含它的实现。</translation>
+    </message>
+    <message>
         <source>Input</source>
         <comment>An Input node stands for one sample of your data, without the batch dimension: [2] for a point in the plane, [64] for a flat 8x8 image, [1, 8, 8] for a one-channel image, [T, F] for a sequence of T steps with F features each. Choose dtype int64 for token ids that feed an Embedding. A network may have several inputs (for example a time step beside the data). NeuroLoom's own node type: it has no torch.nn class; it becomes an argument of forward().</comment>
         <translation>Input 节点代表数据中的一个样本，不含批次维度：平面上的一个点是 [2]，展平的 8x8 图像是 [64]，单通道图像是 [1, 8, 8]，T 步、每步 F 个特征的序列是 [T, F]。要给 Embedding 输入词元编号时，请把 dtype 设为 int64。一个网络可以有多个输入（例如数据旁边再加一个时间步）。这是 NeuroLoom 自己的节点类型：它没有对应的 torch.nn 类，会成为 forward() 的一个参数。</translation>
@@ -3191,6 +4187,16 @@
 </context>
 <context>
     <name>LayerSummary</name>
+    <message>
+        <source>FourierFeatures</source>
+        <comment>Each input value as sines and cosines of many frequencies.</comment>
+        <translation>把每个输入值变成许多频率的正弦和余弦。</translation>
+    </message>
+    <message>
+        <source>TimeEmbedding</source>
+        <comment>Turns a diffusion time step into a vector of sines and cosines.</comment>
+        <translation>把扩散的时间步变成一组正弦和余弦值。</translation>
+    </message>
     <message>
         <source>Input</source>
         <comment>Where data enters the network.</comment>
@@ -3636,6 +4642,14 @@
     <message>
         <source>validation loss</source>
         <translation>验证损失</translation>
+    </message>
+</context>
+<context>
+    <name>Item</name>
+    <message>
+        <source>step</source>
+        <comment>A choice in a list (the learning-rate schedule), where a word alone means something else than on an axis.</comment>
+        <translation>阶梯</translation>
     </message>
 </context>
 </TS>

@@ -20,16 +20,27 @@ from graph_core.data.images import import_image_folder
 from graph_core.data.split import check_ratios, split_indices
 from graph_core.data.synthetic import (
     FEATURES,
+    make_drawn,
     make_points2d,
     make_sequence_task,
     make_sine,
     make_sine_forecast,
 )
-from graph_core.settings import CSV_FIELDS, DATA_FIELDS, IMAGE_FOLDER_FIELDS, check_section, complete, defaults
+from graph_core.data.text import CharTokenizer, import_text_file, make_corpus_dataset
+from graph_core.settings import (
+    CSV_FIELDS,
+    DATA_FIELDS,
+    IMAGE_FOLDER_FIELDS,
+    TEXT_FILE_FIELDS,
+    check_section,
+    complete,
+    defaults,
+)
 
 __all__ = [
     "DATASETS",
     "DEFAULTS",
+    "CharTokenizer",
     "FEATURES",
     "DataBundle",
     "DataImportError",
@@ -37,6 +48,7 @@ __all__ = [
     "TensorBatcher",
     "import_csv",
     "import_image_folder",
+    "import_text_file",
     "load_dataset",
     "split_indices",
 ]
@@ -57,6 +69,7 @@ class DatasetInfo:
 
 _POINTS = ("samples", "noise", "seed", "split", "features")
 _SEQUENCE = ("samples", "seed", "split", "seq_len", "tokens")
+_TEXT = ("samples", "seed", "split", "context")
 
 
 _INFOS = [
@@ -65,6 +78,8 @@ _INFOS = [
     DatasetInfo("gaussian", "Two Gaussians", "Two Gaussian blobs, one per class.", "classification", "points2d", _POINTS),
     DatasetInfo("spiral", "Spiral", "Two interleaved spiral arms: the hardest playground set.", "classification", "points2d", _POINTS),
     DatasetInfo("moons", "Moons", "Two interlocking half circles.", "classification", "points2d", _POINTS),
+    DatasetInfo("rings", "Two rings", "Two concentric circles, one class each.", "classification", "points2d", _POINTS),
+    DatasetInfo("drawn", "Your drawing", "A shape you draw with the mouse: points for a generative model to imitate.", "classification", "points2d", ("points", *_POINTS)),
     DatasetInfo("spiral3", "Spiral, 3 arms", "Three interleaved spiral arms, three classes.", "classification", "points2d", _POINTS),
     DatasetInfo("blobs4", "Four blobs", "Four Gaussian blobs, one class each.", "classification", "points2d", _POINTS),
     DatasetInfo("plane", "Plane", "Regression: the target rises linearly across the plane.", "regression", "points2d", _POINTS),
@@ -74,15 +89,18 @@ _INFOS = [
     DatasetInfo("sine_forecast", "Sine forecast", "A window of a noisy sine wave in, the next value out.", "regression", "sequence", ("samples", "noise", "seed", "split", "window")),
     DatasetInfo("parity", "Parity", "A sequence of bits in: is the number of ones odd?", "classification", "sequence", _SEQUENCE),
     DatasetInfo("pattern", "Pattern", "A sequence of tokens 0-3 in: does the run 1, 2, 3 occur?", "classification", "sequence", _SEQUENCE),
+    DatasetInfo("arithmetic", "Arithmetic text", "Lines of sums like 12+35=47, one character at a time: text for a tiny GPT.", "classification", "text", _TEXT),
+    DatasetInfo("grammar", "Grammar text", "Sentences of a small grammar (the small cat sees a dog.): text for a tiny GPT.", "classification", "text", _TEXT),
     DatasetInfo("csv", "CSV file", "Your own table: choose the feature and target columns.", "either", "tabular", ("seed", "split", "csv"), from_file=True),
     DatasetInfo("image_folder", "Image folder", "Your own images, one sub-folder per class.", "classification", "image", ("seed", "split", "image_folder"), from_file=True),
+    DatasetInfo("text_file", "Text file", "Your own plain text, for a language model to continue.", "classification", "text", (*_TEXT, "text_file"), from_file=True),
 ]  # fmt: skip
 DATASETS: dict[str, DatasetInfo] = {info.name: info for info in _INFOS}
 
 DEFAULTS: dict[str, Any] = {
-    k: v for k, v in defaults(DATA_FIELDS).items() if k not in ("dataset", "csv", "image_folder")
+    k: v for k, v in defaults(DATA_FIELDS).items() if k not in ("dataset", "csv", "image_folder", "text_file")
 }
-_SECTIONS = ("dataset", "csv", "image_folder")
+_SECTIONS = ("dataset", "csv", "image_folder", "text_file")
 
 
 def load_dataset(config: Mapping[str, Any], *, base_dir: str | Path | None = None) -> DataBundle:
@@ -149,6 +167,17 @@ def _points(name: str, s: dict[str, Any], config: Mapping[str, Any], base: Path 
     )
 
 
+def _drawn(name: str, s: dict[str, Any], config: Mapping[str, Any], base: Path | None) -> DataBundle:
+    return make_drawn(
+        s["points"],
+        samples=s["samples"],
+        noise=s["noise"],
+        seed=s["seed"],
+        features=s["features"],
+        split=s["split"],
+    )
+
+
 def _sine(name: str, s: dict[str, Any], config: Mapping[str, Any], base: Path | None) -> DataBundle:
     return make_sine(samples=s["samples"], noise=s["noise"], seed=s["seed"], split=s["split"])
 
@@ -205,9 +234,25 @@ def _image_folder(name: str, s: dict[str, Any], config: Mapping[str, Any], base:
     )
 
 
+def _corpus(name: str, s: dict[str, Any], config: Mapping[str, Any], base: Path | None) -> DataBundle:
+    return make_corpus_dataset(name, samples=s["samples"], context=s["context"], seed=s["seed"], split=s["split"])
+
+
+def _text_file(name: str, s: dict[str, Any], config: Mapping[str, Any], base: Path | None) -> DataBundle:
+    section = complete(TEXT_FILE_FIELDS, _section(config, "text_file"))
+    return import_text_file(
+        _resolve(section["path"], base),
+        samples=s["samples"],
+        context=s["context"],
+        seed=s["seed"],
+        split=s["split"],
+    )
+
+
 _Loader = Callable[[str, dict[str, Any], Mapping[str, Any], "Path | None"], DataBundle]
 _LOADERS: dict[str, _Loader] = {
     **{name: _points for name, info in DATASETS.items() if info.kind == "points2d"},
+    "drawn": _drawn,
     "sine": _sine,
     "digits": _digits,
     "sine_forecast": _forecast,
@@ -215,4 +260,7 @@ _LOADERS: dict[str, _Loader] = {
     "pattern": _sequence,
     "csv": _csv,
     "image_folder": _image_folder,
+    "arithmetic": _corpus,
+    "grammar": _corpus,
+    "text_file": _text_file,
 }

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import torch
 
 Task = Literal["classification", "regression"]
-Kind = Literal["points2d", "curve1d", "image", "sequence", "tabular"]
+Kind = Literal["points2d", "curve1d", "image", "sequence", "tabular", "text"]
 
 
 class DataImportError(ValueError):
@@ -47,6 +47,9 @@ class DataBundle:
     vocab_size: int | None = None
     # For image data, also when flattened: (channels, height, width) of one image.
     image_shape: tuple[int, int, int] | None = None
+    # For text (kind "text"): the `CharTokenizer` (graph_core.data.text) whose ids the
+    # inputs and targets are, so generated ids decode to the characters trained on.
+    tokenizer: Any = None
 
     @property
     def input_shape(self) -> tuple[int, ...]:

@@ -151,6 +151,16 @@ def _moons(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, 
     return points, labels.astype(np.int64)
 
 
+def _rings(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Two concentric circles (radius 2.5 inside, 5 outside), jittered by noise * 2.5."""
+    n_inner, n_outer = _sizes(n, 2)
+    radius = np.repeat([2.5, 5.0], [n_inner, n_outer])
+    angle = rng.uniform(0, 2 * math.pi, n)
+    points = np.stack([radius * np.cos(angle), radius * np.sin(angle)], axis=1)
+    points += rng.normal(0, noise * 2.5, (n, 2))
+    return points, np.repeat([0, 1], [n_inner, n_outer]).astype(np.int64)
+
+
 def _plane(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     points = rng.uniform(-_R, _R, (n, 2))
     moved = points + rng.uniform(-_R, _R, (n, 2)) * noise
@@ -189,6 +199,7 @@ POINT_SETS: dict[str, tuple[PointGenerator, list[str] | None]] = {
     "gaussian": (_gaussian, _BINARY),
     "spiral": (_spiral, _BINARY),
     "moons": (_moons, _BINARY),
+    "rings": (_rings, ["inner ring", "outer ring"]),
     "spiral3": (_spiral3, ["arm 1", "arm 2", "arm 3"]),
     "blobs4": (_blobs4, ["blob 1", "blob 2", "blob 3", "blob 4"]),
     "plane": (_plane, None),
@@ -233,6 +244,49 @@ def make_points2d(
         num_classes=len(class_names),
         class_names=list(class_names),
         **common,
+    )
+
+
+MIN_DRAWN_POINTS = 3
+MAX_DRAWN_POINTS = 5000
+
+
+def make_drawn(
+    points: Sequence[Sequence[float]],
+    *,
+    samples: int = 500,
+    noise: float = 0.1,
+    seed: int = 0,
+    features: Sequence[str] = DEFAULT_FEATURES,
+    split: Sequence[float] = DEFAULT_SPLIT,
+) -> DataBundle:
+    """A shape the user drew: `samples` points picked at random from the drawn `points`
+    (plane coordinates, within the playground's domain), each moved by Gaussian noise of
+    standard deviation `noise`. One class, "drawn": for generative models."""
+    drawn = np.asarray(points, dtype=np.float64).reshape(-1, 2) if len(points) else np.zeros((0, 2))
+    if len(drawn) < MIN_DRAWN_POINTS:
+        raise DataImportError(
+            f"data.points: draw a shape first: it needs at least {MIN_DRAWN_POINTS} points, the drawing has "
+            f"{len(drawn)}"
+        )
+    rng = np.random.default_rng(seed)
+    raw = drawn[rng.integers(0, len(drawn), samples)] + rng.normal(0, noise, (samples, 2))
+    featurize = PlaneFeatures(features)
+    plane = torch.from_numpy(raw.astype(np.float32))
+    return make_bundle(
+        "drawn",
+        "classification",
+        "points2d",
+        featurize(plane),
+        torch.zeros(samples, dtype=torch.int64),
+        split=split,
+        seed=seed,
+        points=plane,
+        num_classes=1,
+        class_names=["drawn"],
+        feature_names=list(featurize.names),
+        featurize=featurize,
+        domain=DOMAIN,
     )
 
 

@@ -102,7 +102,9 @@ BUILT_IN = (
         "PyTorch code",
         "",
         "A folder with model.py (the network as a readable nn.Module), weights.safetensors, "
-        "and train.py with data.safetensors to train it again, alone or with torchrun.",
+        "and train.py with data.safetensors to train it again, alone or with torchrun; "
+        "a language model also gets generate.py, which writes text with it, and a diffusion model "
+        "sample.py, which draws new samples with it.",
         write_code,
         verify_code,
         runtime="a fresh Python process",

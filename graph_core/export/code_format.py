@@ -1,6 +1,6 @@
 """Readable PyTorch code: a folder with `model.py` (the network as an `nn.Module`),
 `weights.safetensors`, and, when the project's data and training settings are known,
-`train.py` and `data.safetensors`. Verified by importing `model.py` in a fresh Python
+`train.py` and `data.safetensors` (and `generate.py` for a language model). Verified by importing `model.py` in a fresh Python
 process that cannot import NeuroLoom, so the folder provably stands alone."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from safetensors.torch import save as safetensors_bytes
 from graph_core.codegen import generate_code
 from graph_core.codegen_train import TrainScriptError, generate_train_script
 from graph_core.export.core import ExportSource, compare_runs, verification_batches, write_file
+from graph_core.export.diffusion_export import verify_sample_script, write_sample_script
+from graph_core.export.language_export import verify_generate_script, write_generate_script
 from graph_core.export.torch_formats import safetensors_data
 
 MODEL_FILE, TRAIN_FILE, WEIGHTS_FILE, DATA_FILE = "model.py", "train.py", "weights.safetensors", "data.safetensors"
@@ -64,6 +66,8 @@ def write_code(source: ExportSource, folder: Path, notes: list[str]) -> list[Pat
         write_file(folder / TRAIN_FILE, script.encode())
         write_file(folder / DATA_FILE, data_file_bytes(source.bundle))
         written += [folder / TRAIN_FILE, folder / DATA_FILE]
+    written += write_generate_script(source, folder, notes)  # language models: generate.py
+    written += write_sample_script(source, folder, notes)  # diffusion models: sample.py
     return written
 
 
@@ -92,13 +96,19 @@ def data_file_bytes(bundle) -> bytes:
         "num_classes": json.dumps(bundle.num_classes),
         "class_names": json.dumps(bundle.class_names),
     }
+    tokenizer = getattr(bundle, "tokenizer", None)
+    if tokenizer is not None:  # token ids mean nothing without their characters
+        metadata["tokenizer"] = json.dumps(tokenizer.to_dict(), ensure_ascii=False)
     return safetensors_bytes(tensors, metadata=metadata)
 
 
 def verify_code(source: ExportSource, folder: Path) -> float:
     batches = verification_batches(source.prepared()[1])
     answers = iter(run_in_fresh_process(folder, batches))
-    return compare_runs(source, lambda batch: next(answers))
+    difference = compare_runs(source, lambda batch: next(answers))
+    verify_generate_script(source, folder)  # raises when generate.py writes other text
+    # sample.py's points from the same seed as the app's sampler's (diffusion models)
+    return max(difference, verify_sample_script(source, folder))
 
 
 def run_in_fresh_process(folder: Path, batches: list[tuple[torch.Tensor, ...]]) -> list[list[torch.Tensor]]:

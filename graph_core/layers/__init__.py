@@ -1,6 +1,6 @@
 """The layer catalogue, one module per family. `ALL_SPECS` is read by the registry."""
 
-from graph_core.layers import activations, attention, conv, core, io, merge, norm, recurrent
+from graph_core.layers import activations, attention, conv, core, io, merge, norm, recurrent, sinusoidal
 
 ALL_SPECS = [
     *io.SPECS,
@@ -10,5 +10,6 @@ ALL_SPECS = [
     *conv.SPECS,
     *recurrent.SPECS,
     *attention.SPECS,
+    *sinusoidal.SPECS,
     *merge.SPECS,
 ]

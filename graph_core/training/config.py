@@ -22,7 +22,9 @@ LOSS_NAMES = (
 OPTIMIZER_NAMES = ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad")
 SCHEDULE_NAMES = ("constant", "step", "exponential", "cosine")
 DEVICE_NAMES = ("auto", "cpu", "cuda")
-MODE_NAMES = ("supervised", "reconstruction", "gan")
+MODE_NAMES = ("supervised", "reconstruction", "gan", "language_model", "masked_language_model", "diffusion")
+NOISE_SCHEDULE_NAMES = ("linear", "cosine")
+MAX_DIFFUSION_STEPS = 4000
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class TrainingConfig:
     seed: int = 0
     device: str = "auto"
     mode: str = "supervised"
+    diffusion_steps: int = 100
+    noise_schedule: str = "linear"
 
     def __post_init__(self) -> None:
         for check in _CHECKS:
@@ -97,6 +101,7 @@ def _check_names(c: TrainingConfig) -> None:
     _check_choice("schedule", c.schedule, SCHEDULE_NAMES)
     _check_choice("device", c.device, DEVICE_NAMES)
     _check_choice("mode", c.mode, MODE_NAMES)
+    _check_choice("noise_schedule", c.noise_schedule, NOISE_SCHEDULE_NAMES)
 
 
 def _check_rates(c: TrainingConfig) -> None:
@@ -117,6 +122,9 @@ def _check_counts(c: TrainingConfig) -> None:
     _check_int("warmup_epochs", c.warmup_epochs, 0)
     _check_int("step_size", c.step_size, 1)
     _check_int("seed", c.seed, 0)
+    _check_int("diffusion_steps", c.diffusion_steps, 2)
+    if c.diffusion_steps > MAX_DIFFUSION_STEPS:
+        _fail("diffusion_steps", f"must be at most {MAX_DIFFUSION_STEPS}, got {c.diffusion_steps}")
 
 
 def _check_nesterov(c: TrainingConfig) -> None:

@@ -170,11 +170,22 @@ class SupervisedMode(TrainingMode):
     def targets_of(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         return y
 
+    def build_loss(self, config: TrainingConfig, shape: tuple[int, ...], bundle: DataBundle) -> LossFunction:
+        """The loss for a network with this output shape (a language model's compares
+        every position's scores with the next character)."""
+        target_shape = tuple(self.targets_of(bundle.x_train, bundle.y_train).shape[1:])
+        return make_loss(config.loss, shape, self.task, num_classes=self.num_classes, target_shape=target_shape)
+
     def check(self, model: nn.Module, bundle: DataBundle, config: TrainingConfig) -> str | None:
         return self.problem(output_shape(model, bundle.x_train), bundle, config)
 
     def problem(self, shape: tuple[int, ...], bundle: DataBundle, config: TrainingConfig) -> str | None:
         """Why a network with this output shape cannot train here, or None."""
+        if bundle.kind == "text":
+            return (
+                f"'{bundle.name}' is text for a language model: set the training mode to language_model, which "
+                "trains every position to predict the next character"
+            )
         return check_loss_compatibility(config.loss, shape, bundle)
 
     def prepare(self, model: nn.Module, bundle: DataBundle, config: TrainingConfig, device: torch.device) -> None:
@@ -185,8 +196,7 @@ class SupervisedMode(TrainingMode):
         self.model = model
         self.task = self.task_of(bundle)
         self.num_classes = bundle_num_classes(bundle) if self.task == "classification" else None
-        target_shape = tuple(self.targets_of(bundle.x_train, bundle.y_train).shape[1:])
-        self.loss = make_loss(config.loss, shape, self.task, num_classes=self.num_classes, target_shape=target_shape)
+        self.loss = self.build_loss(config, shape, bundle)
         dtype = model_dtype(model)
         for name in SPLITS:
             self.splits[name] = self._device_split(bundle, name, device, dtype)
@@ -317,6 +327,15 @@ def make_mode(name: str) -> TrainingMode:
         from graph_core.training.gan import GANMode  # imported on use: gan.py builds on this module
 
         return GANMode()
+    if name in ("language_model", "masked_language_model"):
+        from graph_core.training.language import LanguageModelMode, MaskedLanguageModelMode  # builds on this module
+
+        return LanguageModelMode() if name == "language_model" else MaskedLanguageModelMode()
+    if name == "diffusion":
+        from graph_core.training.diffusion import DiffusionMode  # builds on this module too
+
+        return DiffusionMode()
     if name not in MODES:
-        raise ValueError(f"training.mode: unknown value {name!r}; choose one of {', '.join([*MODES, 'gan'])}")
+        known = ", ".join([*MODES, "gan", "language_model", "masked_language_model", "diffusion"])
+        raise ValueError(f"training.mode: unknown value {name!r}; choose one of {known}")
     return MODES[name]()

@@ -374,7 +374,7 @@ class Trainer:
             steps += 1
             self.global_step += 1
             window.samples += min(batch_size, size - index * batch_size)
-            if single_step or (every and steps % every == 0 and self._step_event_due()):
+            if single_step or (every and steps % every == 0 and self._step_event_due(steps)):
                 reason = self._report_steps(meter, steps, window)
                 if reason:
                     return reason
@@ -411,7 +411,9 @@ class Trainer:
             self.global_step += count
             window.samples += min(batch_size * (index + count), size) - batch_size * index
             index += count
-            if single_step or (every and (index % every == 0 or self.step_event_interval) and self._step_event_due()):
+            if single_step or (
+                every and (index % every == 0 or self.step_event_interval) and self._step_event_due(index)
+            ):
                 reason = self._report_steps(meter, index, window)
                 if reason:
                     return reason
@@ -453,8 +455,13 @@ class Trainer:
         finally:
             self._paused_seconds += time.perf_counter() - waited_from
 
-    def _step_event_due(self) -> bool:
+    def _step_event_due(self, steps_done: int) -> bool:
+        """Whether the interval since the last step event has passed; an epoch's last
+        batch is always reported, so a curve of step losses has a point in every epoch
+        and ends where the run did."""
         if not self.step_event_interval:
+            return True
+        if steps_done >= self.steps_per_epoch:
             return True
         now = time.perf_counter()
         if now < self._next_step_event:
@@ -606,18 +613,35 @@ class Trainer:
         return folder
 
     def load_checkpoint(self, directory: str | Path) -> None:
-        """Restore weights, optimizer state, counters, shuffling and history."""
+        """Restore weights, optimizer state, counters, shuffling and history. Every file is
+        read and checked before anything changes: a missing, damaged or hostile one raises
+        `checkpoint.CheckpointError` naming it, and the trainer stays as it was."""
         self.prepare()
         folder = Path(directory)
-        for role, module in self.mode.modules().items():
-            checkpoint.load_weights(module, folder / f"{role}.safetensors")
-        state = checkpoint.load_training_state(folder / TRAINING_STATE_FILE)
-        for optimizer, saved in zip(self.mode.optimizers(), state["optimizers"], strict=True):
-            optimizer.load_state_dict(saved)
-        self.epoch, self.global_step = int(state["epoch"]), int(state["global_step"])
-        self._generator.set_state(state["generator"])
+        state_file = folder / TRAINING_STATE_FILE
+        state = checkpoint.load_training_state(state_file)
         history = folder / "history.json"
-        self.history = checkpoint.load_history(history) if history.exists() else []
+        past = checkpoint.load_history(history) if history.exists() else []
+        optimizers = self.mode.optimizers()
+        if len(state["optimizers"]) != len(optimizers):
+            raise checkpoint.CheckpointError(
+                f"{state_file}: holds {len(state['optimizers'])} optimizer state(s); this training has {len(optimizers)}"
+            )
+        before = [optimizer.state_dict() for optimizer in optimizers]
+        try:
+            for optimizer, saved in zip(optimizers, state["optimizers"], strict=True):
+                optimizer.load_state_dict(saved)
+            weights = [(module, folder / f"{role}.safetensors") for role, module in self.mode.modules().items()]
+            checkpoint.load_weights_all(weights)  # all or nothing
+        except Exception as error:  # torch rejects a saved optimizer state in many ways
+            for optimizer, saved in zip(optimizers, before, strict=True):
+                optimizer.load_state_dict(saved)
+            if isinstance(error, checkpoint.CheckpointError):
+                raise
+            raise checkpoint.CheckpointError(f"{state_file}: the optimizer state does not fit this network") from None
+        self.epoch, self.global_step = state["epoch"], state["global_step"]
+        self._generator.set_state(state["generator"])
+        self.history = past
         self._keep_snapshot()
 
     def _training_state(self) -> dict:

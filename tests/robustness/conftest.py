@@ -12,6 +12,7 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,13 +43,38 @@ def peak_rss_mb() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
+QT_POOL_THREAD = "Thread (pooled)"
+
+
 def os_thread_count() -> int | None:
     """Threads the operating system counts for this process (Linux): Qt's and torch's
-    too, which `threading.active_count()` does not see."""
+    too, which `threading.active_count()` does not see; less the threads of Qt's own
+    pools (Qt scales and converts large images on them), which come and go with the
+    drawing and expire after 30 s idle: they would pass for a leak of ours or hide one.
+    Our threads have other names (a QThread's object name, "python")."""
     try:
-        return len(os.listdir("/proc/self/task"))
+        tasks = os.listdir("/proc/self/task")
     except OSError:
         return None
+    count = 0
+    for task in tasks:
+        try:
+            name = Path(f"/proc/self/task/{task}/comm").read_text().strip()
+        except OSError:
+            continue  # the thread ended meanwhile
+        count += name != QT_POOL_THREAD
+    return count
+
+
+def wait_for(condition, timeout_s: float = 60.0, every_s: float = 0.05) -> bool:
+    """Poll `condition` until it holds (True) or `timeout_s` passes (False): for tests
+    without a Qt event loop to wait in."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every_s)
+    return True
 
 
 def slope(values: list[float], xs: list[float] | None = None) -> float:
@@ -61,6 +87,50 @@ def slope(values: list[float], xs: list[float] | None = None) -> float:
     num = sum((x - mean_x) * (v - mean_y) for x, v in zip(xs, values))
     den = sum((x - mean_x) ** 2 for x in xs)
     return num / den if den else 0.0
+
+
+class DestroyedCounter:
+    """Counts the Qt objects destroyed among those it watches, at the moment Qt destroys
+    them, in whichever thread does it (a direct connection: a queued one would only be
+    heard later, and not at all from an object deleted twice)."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def watch(self, obj) -> None:
+        from PySide6.QtCore import Qt
+
+        self.made += 1
+        obj.destroyed.connect(self._on_destroyed, Qt.ConnectionType.DirectConnection)
+
+    def _on_destroyed(self, *_args) -> None:
+        with self._lock:
+            self.count += 1
+
+    def count_class(self, monkeypatch, module, name: str) -> type:
+        """Replace the class `module.name` with a subclass whose objects are watched;
+        returns the class replaced."""
+        base = getattr(module, name)
+        counter = self
+
+        def __init__(self, *args, **kwargs):  # noqa: N807
+            base.__init__(self, *args, **kwargs)
+            counter.watch(self)
+
+        monkeypatch.setattr(module, name, type(name, (base,), {"__init__": __init__}))
+        return base
+
+
+def live_qobjects(cls: type) -> int:
+    """Python wrappers of `cls` whose Qt object still exists (matched by type: isinstance
+    on every object trips torch's deprecation warnings)."""
+    import gc
+
+    from shiboken6 import isValid
+
+    return sum(issubclass(type(o), cls) and isValid(o) for o in gc.get_objects())
 
 
 @dataclass

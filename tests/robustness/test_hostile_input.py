@@ -1,8 +1,9 @@
 """Hostile files: loading weights never runs code (a pickle whose `__reduce__` would
-write a marker file is refused by every weights loader, in every container), and CSV and
-image imports with hostile content (formulas, odd encodings, NUL bytes, huge lines,
-columns and files, decompression bombs, lying headers) are refused with a clear message
-or handled, never evaluated.
+write a marker file is refused by every weights loader, in every container, with a
+message naming the file); a damaged checkpoint is refused file by file and changes
+nothing; CSV and image imports with hostile content (formulas, odd encodings, NUL bytes,
+huge lines, columns and files, decompression bombs, lying headers) are refused with a
+clear message or handled, never evaluated.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import pickle
+import shutil
 import struct
 import time
 import zipfile
@@ -19,14 +22,16 @@ from pathlib import Path
 
 import pytest
 import torch
-from PIL import Image
+from PIL import Image, ImageFile
 
 from graph_core.cli import main as neuroloom
 from graph_core.compiler import compile_graph
+from graph_core.data import csv_import
 from graph_core.data.bundle import DataImportError
 from graph_core.data.csv_import import MAX_COLUMNS, MAX_CSV_BYTES, import_csv
 from graph_core.data.images import MAX_IMAGE_PIXELS, import_image_folder
 from graph_core.export import ExportError, source_from_project
+from graph_core.graph import ModelGraph
 from graph_core.importer import WeightsFileError, load_weights, read_weights
 from graph_core.project import list_examples, load_project
 from graph_core.training import EpochEvent, Trainer, TrainingConfig, checkpoint
@@ -37,6 +42,15 @@ pytestmark = pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWar
 XOR_PATH = next(e.path for e in list_examples() if e.name == "mlp_xor")
 XOR = load_project(XOR_PATH)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """Small networks train fastest on one thread on a busy machine (STACK-NOTES)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 # ----- weights that would run code ---------------------------------------------------------------
@@ -114,11 +128,21 @@ LOADERS = {
         xor_model(), _xor_data(), TrainingConfig(epochs=1, device="cpu")
     ).load_checkpoint(checkpoint_folder(path, tmp / "checkpoint")),
 }
-CLEAR = {  # loaders a user reaches directly: their refusal must say what is wrong
+REFUSAL = {  # every refusal says what is wrong with which file
     "importer.read_weights": WeightsFileError,
     "importer.load_weights": WeightsFileError,
     "export with --weights (library)": ExportError,
+    "checkpoint.load_weights": checkpoint.CheckpointError,
+    "checkpoint.load_training_state": checkpoint.CheckpointError,
+    "Trainer.load_checkpoint": checkpoint.CheckpointError,
 }
+
+
+def named_file(loader: str, path: Path) -> str:
+    """The file a refusal must name: the checkpoint's own file the hostile one replaced."""
+    if loader != "Trainer.load_checkpoint":
+        return path.name
+    return "model.safetensors" if path.suffix == ".safetensors" else TRAINING_STATE_FILE
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)
@@ -134,9 +158,9 @@ def test_a_weights_file_that_would_run_code_is_refused_and_the_code_never_runs(
     figures.case(faults=1)
     figures.note(loader=loader, refused_with=type(refused.value).__name__)
     assert not marker.exists(), "loading the file ran its code"
-    if loader in CLEAR:
-        assert isinstance(refused.value, CLEAR[loader]), repr(refused.value)
-        assert path.name in str(refused.value) and len(str(refused.value)) < 600, str(refused.value)
+    assert isinstance(refused.value, REFUSAL[loader]), repr(refused.value)
+    message = str(refused.value)
+    assert named_file(loader, path) in message and len(message) < 600, message
 
 
 def test_the_export_command_refuses_hostile_weights_with_exit_status_2(tmp_path, capsys, figures):
@@ -148,6 +172,149 @@ def test_the_export_command_refuses_hostile_weights_with_exit_status_2(tmp_path,
         figures.case(faults=1)
         assert status == 2 and not marker.exists() and not out.exists()
         assert "weights.pt" in capsys.readouterr().err
+
+
+# ----- damaged checkpoints ------------------------------------------------------------------------------
+def xor_trainer(seed: int, epochs: int) -> Trainer:
+    config = TrainingConfig.from_dict({**XOR.training, "epochs": epochs, "device": "cpu"})
+    return Trainer(compile_graph(XOR.graph, seed=seed), _xor_data(), config)
+
+
+def edit_state(folder: Path, change) -> None:
+    state = checkpoint.load_training_state(folder / TRAINING_STATE_FILE)
+    change(state)
+    torch.save(state, folder / TRAINING_STATE_FILE)
+
+
+def edit_history(folder: Path, change) -> None:
+    """Change the second epoch of the checkpoint's history.json."""
+    path = folder / "history.json"
+    history = json.loads(path.read_text("utf-8"))
+    change(history["epochs"][1])
+    path.write_text(json.dumps(history), "utf-8")
+
+
+def other_network_weights(folder: Path) -> None:
+    doc = XOR.graph.to_dict()
+    doc["nodes"] = [
+        {**n, "params": {**n["params"], "out_features": 7}} if n["id"] == "hidden" else n for n in doc["nodes"]
+    ]
+    checkpoint.save_weights(compile_graph(ModelGraph.from_dict(doc), seed=3), folder / "model.safetensors")
+
+
+def cut(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+CHECKPOINT_FAULTS = {  # what is done to a good checkpoint, the file the refusal names, and what it says
+    "weights missing": (lambda f: (f / "model.safetensors").unlink(), "model.safetensors", "no such file"),
+    "weights truncated": (lambda f: cut(f / "model.safetensors"), "model.safetensors", "damaged"),
+    "weights of another network": (other_network_weights, "model.safetensors", "do not fit this network"),
+    "a folder in place of the weights": (
+        lambda f: ((f / "model.safetensors").unlink(), (f / "model.safetensors").mkdir()),
+        "model.safetensors",
+        "is a folder",
+    ),
+    "training state missing": (lambda f: (f / TRAINING_STATE_FILE).unlink(), TRAINING_STATE_FILE, "no such file"),
+    "training state truncated": (lambda f: cut(f / TRAINING_STATE_FILE), TRAINING_STATE_FILE, "truncated or damaged"),
+    "training state of another kind": (
+        lambda f: torch.save({"epoch": 3}, f / TRAINING_STATE_FILE),
+        TRAINING_STATE_FILE,
+        "not a NeuroLoom training state",
+    ),
+    "training state from a newer NeuroLoom": (
+        lambda f: edit_state(f, lambda s: s.update(version=99)),
+        TRAINING_STATE_FILE,
+        "newer NeuroLoom (version 99)",
+    ),
+    "training state without its epoch": (
+        lambda f: edit_state(f, lambda s: s.pop("epoch")),
+        TRAINING_STATE_FILE,
+        "epoch: must be a whole number; it is missing",
+    ),
+    "a step count of text": (
+        lambda f: edit_state(f, lambda s: s.update(global_step="12")),
+        TRAINING_STATE_FILE,
+        "global_step: must be a whole number; found a str",
+    ),
+    "a shuffling state of the wrong size": (
+        lambda f: edit_state(f, lambda s: s.update(generator=torch.zeros(3, dtype=torch.uint8))),
+        TRAINING_STATE_FILE,
+        "generator: not the state",
+    ),
+    "an optimizer state of another network": (
+        lambda f: edit_state(f, lambda s: s["optimizers"][0]["param_groups"][0].update(params=[0])),
+        TRAINING_STATE_FILE,
+        "optimizer state does not fit",
+    ),
+    "two optimizer states for one network": (
+        lambda f: edit_state(f, lambda s: s["optimizers"].append(s["optimizers"][0])),
+        TRAINING_STATE_FILE,
+        "holds 2 optimizer state(s)",
+    ),
+    "history that is not JSON": (lambda f: (f / "history.json").write_text("{"), "history.json", "not a readable"),
+    "history with an unknown key": (
+        lambda f: edit_history(f, lambda epoch: epoch.update(colour="red")),
+        "history.json",
+        "epochs[1].colour: unknown key",
+    ),
+    "history with a loss of text": (
+        lambda f: edit_history(f, lambda epoch: epoch.update(train_loss="low")),
+        "history.json",
+        "epochs[1].train_loss: must be a number",
+    ),
+    "history without its step": (
+        lambda f: edit_history(f, lambda epoch: epoch.pop("step")),
+        "history.json",
+        "epochs[1]: step missing",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def good_checkpoint(tmp_path_factory) -> Path:
+    trainer = xor_trainer(seed=0, epochs=3)
+    assert trainer.run().reason == "completed"
+    return trainer.save_checkpoint(tmp_path_factory.mktemp("good-checkpoint"))
+
+
+def trainer_state(trainer: Trainer) -> dict:
+    """Everything a checkpoint load would change, copied: weights, the optimizer's
+    moments (flattened to one dict of tensors), counters and history length."""
+    tensors = {f"weight {k}": v.clone() for k, v in trainer.model.state_dict().items()}
+    for param, moments in trainer.mode.optimizers()[0].state_dict()["state"].items():
+        tensors.update({f"moment {param}.{name}": t.clone() for name, t in moments.items() if torch.is_tensor(t)})
+    return {"tensors": tensors, "counters": (trainer.epoch, trainer.global_step, len(trainer.history))}
+
+
+def same_state(a: dict, b: dict) -> bool:
+    x, y = a["tensors"], b["tensors"]
+    return a["counters"] == b["counters"] and x.keys() == y.keys() and all(torch.equal(x[k], y[k]) for k in x)
+
+
+@pytest.mark.parametrize("fault", list(CHECKPOINT_FAULTS))
+def test_a_damaged_checkpoint_is_refused_naming_its_file_and_the_trainer_keeps_its_state(
+    fault, good_checkpoint, tmp_path, figures
+):
+    """Every file of a checkpoint missing, truncated, of another network, of another
+    kind or version, or with a field of the wrong type: a CheckpointError names the file
+    and what is wrong; the trainer keeps its weights, optimizer moments, counters and
+    history (nothing half-loaded), and the good checkpoint still loads afterwards."""
+    damage, file_name, expected = CHECKPOINT_FAULTS[fault]
+    folder = tmp_path / "checkpoint"
+    shutil.copytree(good_checkpoint, folder)
+    damage(folder)
+    trainer = xor_trainer(seed=1, epochs=1)
+    trainer.run()  # weights, Adam's moments and a history of its own
+    before = trainer_state(trainer)
+    with pytest.raises(checkpoint.CheckpointError) as refused:
+        trainer.load_checkpoint(folder)
+    figures.case(faults=1)
+    message = str(refused.value)
+    assert file_name in message and expected in message and len(message) < 600, message
+    assert same_state(trainer_state(trainer), before), "a refused checkpoint changed the trainer"
+    trainer.load_checkpoint(good_checkpoint)
+    assert trainer.epoch == 3 and len(trainer.history) == 3
 
 
 # ----- CSV --------------------------------------------------------------------------------------------
@@ -246,20 +413,24 @@ def test_an_unreadable_csv_is_refused_with_what_is_wrong_and_where(kind, tmp_pat
     assert len(str(refused.value)) < 400
 
 
-def test_a_million_columns_are_refused_at_once(tmp_path, figures):
-    """A 1,000,000-column header (the search for a column was quadratic: hours)."""
+def test_a_million_columns_are_refused_at_once(tmp_path, figures, monkeypatch):
+    """A 1,000,000-column header (the search for a column was quadratic: hours) is
+    refused from its size, before any column is looked at (the time is reported)."""
     header = ",".join(f"c{i}" for i in range(1_000_000)) + ",y\n"
     path = write(tmp_path, "wide.csv", header + ",".join("1" for _ in range(1_000_001)) + "\n")
+    for step in ("_check_header", "_fit_to_header", "_choose_columns"):
+        monkeypatch.setattr(csv_import, step, lambda *args, step=step: pytest.fail(f"{step} ran on the columns"))
     started = time.perf_counter()
     with pytest.raises(DataImportError) as refused:
         import_csv(path, target="y")
     seconds = time.perf_counter() - started
     figures.case(faults=1)
     figures.note(refusal_s=round(seconds, 2))
-    assert f"at most {MAX_COLUMNS:,}" in str(refused.value) and seconds < 10
+    assert f"header has 1,000,001 columns; at most {MAX_COLUMNS:,}" in str(refused.value), str(refused.value)
 
 
-def test_ten_thousand_columns_still_import_in_seconds(tmp_path, figures):
+def test_ten_thousand_columns_still_import(tmp_path, figures):
+    """The column limit itself imports, every value in its place (the time is reported)."""
     n = MAX_COLUMNS - 1
     header = ",".join(f"c{i}" for i in range(n)) + ",y\n"
     body = "".join(",".join(str((i * j) % 7) for i in range(n)) + f",{j % 2}\n" for j in range(30))
@@ -268,7 +439,10 @@ def test_ten_thousand_columns_still_import_in_seconds(tmp_path, figures):
     seconds = time.perf_counter() - started
     figures.case()
     figures.note(import_s=round(seconds, 2))
-    assert bundle.x_train.shape[1] == n and seconds < 20
+    assert bundle.x_train.shape[1] == n and bundle.feature_names == [f"c{i}" for i in range(n)]
+    assert sorted(bundle.class_names) == ["0", "1"]
+    rows = len(bundle.x_train) + len(bundle.x_val) + len(bundle.x_test)
+    assert rows == 30
 
 
 def test_a_csv_larger_than_the_limit_is_refused_before_it_is_read(tmp_path, figures, monkeypatch):
@@ -338,11 +512,19 @@ HOSTILE_IMAGES = {
 
 
 @pytest.mark.parametrize("kind", list(HOSTILE_IMAGES))
-def test_a_hostile_image_is_refused_by_name_before_it_can_hurt(kind, image_folder, figures):
-    """Decompression bombs and lying headers are refused from the header, in well under
-    the time and memory decoding them would take; broken files are named."""
+def test_a_hostile_image_is_refused_by_name_before_it_can_hurt(kind, image_folder, figures, monkeypatch):
+    """Decompression bombs and lying headers are refused from the header: their pixels
+    are never decoded (the time is reported); broken files are named."""
     name, make, expected = HOSTILE_IMAGES[kind]
     (image_folder / "dogs" / name).write_bytes(make())
+    decoded: list[str] = []
+    load = ImageFile.ImageFile.load
+
+    def recording_load(image):
+        decoded.append(Path(getattr(image, "filename", "") or "").name)
+        return load(image)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", recording_load)
     started = time.perf_counter()
     with pytest.raises(DataImportError) as refused:
         import_image_folder(image_folder, size=(8, 8))
@@ -351,7 +533,9 @@ def test_a_hostile_image_is_refused_by_name_before_it_can_hurt(kind, image_folde
     figures.values[kind] = f"{seconds * 1000:.0f} ms"
     message = str(refused.value)
     assert f"dogs/{name}" in message and expected in message, message
-    assert seconds < 5
+    if expected == "refused":
+        assert name not in decoded, "the hostile image was decoded before it was refused"
+    assert decoded, "no image was decoded at all: the recording missed Pillow's decoder"
 
 
 def test_an_image_just_under_the_pixel_limit_is_imported(image_folder, figures):

@@ -420,5 +420,5 @@ def test_a_100_mb_file_is_refused_by_its_size_before_it_is_read(workdir, figures
     figures.case(faults=1)
     figures.note(refusal_ms=round(seconds * 1000, 2), peak_kb=round(peak / 1024, 1))
     assert "105 MB" in str(refused.value) and "at most 64 MB" in str(refused.value)
-    assert seconds < 0.5 and peak < 1_000_000
+    assert peak < 1_000_000, f"refusing the file held {peak / 2**20:.1f} MB"
     assert fingerprint(path) == before

@@ -107,7 +107,7 @@ def test_a_save_killed_at_any_moment_leaves_the_old_or_the_new_complete_file(dis
     title = load_project(target).title
     mid_write = 0
     since_cleanup = 0  # killed children since one finished a save (and so cleaned up)
-    kills = scaled(4)
+    kills = scaled(3)
     for child in range(1, kills + 1):
         before = {p.name for p in temporaries(tmp_path)}
         label = f"child {child}"

@@ -33,7 +33,7 @@ from graph_core.training import (
     TrainingConfig,
 )
 from graph_core.training.fast import compiler as fast_compiler
-from tests.robustness.conftest import os_thread_count, rss_mb, scaled, slope
+from tests.robustness.conftest import os_thread_count, rss_mb, scaled, slope, wait_for
 
 SUITE = "Training faults"
 TIMEOUT = 60
@@ -98,11 +98,12 @@ def one_cycle(trainer: Trainer, events: queue.Queue, name: str) -> FinishedEvent
 
 
 def test_a_hundred_start_pause_resume_stop_cycles_leak_no_threads_and_no_memory(spiral, figures):
-    """100 cycles of the engine on its own thread: start, pause, resume, stop, join.
+    """Cycles of the engine on its own thread (50 at scale 1, 150 in the report): start,
+    pause, resume, stop, join.
     Every other cycle continues the previous trainer instead of building a new one.
     Threads are counted by Python and by the OS; memory by tracemalloc (Python objects,
     after a full collection every sixth of the run) and RSS."""
-    cycles = scaled(100, minimum=20)
+    cycles = scaled(50, minimum=20)
     every = max(1, cycles // 6)
     events: queue.Queue = queue.Queue()
     one_cycle(spiral_trainer(spiral, events.put), events, "warm-up")  # first-use costs
@@ -130,8 +131,10 @@ def test_a_hundred_start_pause_resume_stop_cycles_leak_no_threads_and_no_memory(
                 threads.append(os_thread_count() or 0)
     finally:
         tracemalloc.stop()
-    # Torch, Qt or an earlier test's warm-up may start a thread once; a leak grows with the cycles.
-    assert threads[-1] <= max(threads[0], os_threads or 0), f"OS threads grew: {os_threads}, then {threads}"
+    # Torch, Qt or an earlier test's warm-up may start a thread once, and a thread that has
+    # just ended may linger a moment in the OS's list; a leaked one stays.
+    allowed = max(threads[0], os_threads or 0)
+    assert wait_for(lambda: (os_thread_count() or 0) <= allowed), f"OS threads grew: {os_threads}, then {threads}"
     growth_kb = slope(traced[1:]) / every
     figures.note(
         cycles=cycles,

@@ -305,28 +305,45 @@ class CurvesView(QWidget):
 
     def add_epoch(self, event: Any) -> None:
         """Append an `EpochEvent` (train and validation loss, accuracy, lr)."""
+        self.add_epochs([event])
+
+    def add_epochs(self, events: list) -> None:
+        """Append `EpochEvent`s in one go (a fast run sends thousands a second)."""
+        if not events:
+            return
         run = self.current_run or self.start_run()
-        row = [
-            event.epoch,
-            event.step,
-            event.train_loss,
-            _number(event.val_loss),
-            _number(getattr(event, "accuracy", None)),
-            _number(getattr(event, "error_rate", None)),
-        ]
-        run.epochs.extend(np.asarray([row], dtype=float))
-        if event.step > 0 and not run.steps:
-            run.add_lr(float(event.step), float(event.lr))  # no step events: lr per epoch
-        if run.steps_per_epoch is None and event.epoch > 0 and event.step > 0:
-            run.steps_per_epoch = event.step / event.epoch
-            self._pending.add("raw")
-        if not run.classification and row[E_ACC] == row[E_ACC]:
+        rows = np.asarray(
+            [
+                (
+                    event.epoch,
+                    event.step,
+                    event.train_loss,
+                    _number(event.val_loss),
+                    _number(getattr(event, "accuracy", None)),
+                    _number(getattr(event, "error_rate", None)),
+                )
+                for event in events
+            ],
+            dtype=float,
+        )
+        run.epochs.extend(rows)
+        if not run.steps:  # no step events: the lr per epoch
+            for event in events:
+                if event.step > 0:
+                    run.add_lr(float(event.step), float(event.lr))
+        if run.steps_per_epoch is None:
+            event = next((e for e in events if e.epoch > 0 and e.step > 0), None)
+            if event is not None:
+                run.steps_per_epoch = event.step / event.epoch
+                self._pending.add("raw")
+        measured = ~np.isnan(rows)
+        if not run.classification and measured[:, E_ACC].any():
             run.task = "classification"  # accuracy means classes, whatever runStarted said
             self._update_metric_visibility()
         # Most epochs are not validated: their validation curves need no redraw.
         self._pending |= {"train", "lr"}
-        self._pending |= {"val"} if row[E_VAL] == row[E_VAL] else set()
-        self._pending |= {"metric"} if row[E_ACC] == row[E_ACC] or row[E_ERR] == row[E_ERR] else set()
+        self._pending |= {"val"} if measured[:, E_VAL].any() else set()
+        self._pending |= {"metric"} if measured[:, E_ACC].any() or measured[:, E_ERR].any() else set()
         self._schedule_redraw()
 
     def redraw(self) -> None:

@@ -1,6 +1,6 @@
 """A first look at the data before training: 2-D points coloured by class (or value), a
-grid of images for digits and image folders, a few sequences as lines, and curves or
-tables as scatter plots. The training dock embeds it; `set_bundle` feeds it.
+grid of images for digits and image folders, a few sequences as lines, a few windows of
+text, and curves or tables as scatter plots. The training dock embeds it; `set_bundle` feeds it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from app.theme import Theme, current_theme
+from app.theme import Theme, current_theme, monospace_font
 from app.training.views.style import (
     class_color,
     class_legend_html,
@@ -28,6 +28,7 @@ from app.training.views.style import (
 MOSAIC_COLUMNS = 10
 MOSAIC_ROWS = 4
 SEQUENCES = 8  # sequences drawn as lines
+TEXT_WINDOWS = 8  # windows of text shown
 MAX_POINTS = 2000  # scatter points drawn; more only blur together
 
 
@@ -66,9 +67,16 @@ class DataPreview(QWidget):
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setProperty("role", "dim")
+        self.text = QLabel()
+        self.text.setFont(monospace_font(10))
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setContentsMargins(8, 6, 8, 6)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.plot_widget)
         self.pages.addWidget(self.message)
+        self.pages.addWidget(self.text)
         self.setMinimumHeight(180)
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
@@ -99,6 +107,8 @@ class DataPreview(QWidget):
             self._show_curve(bundle)
         elif kind == "sequence":
             self._show_sequences(bundle)
+        elif kind == "text" and getattr(bundle, "tokenizer", None) is not None:
+            self._show_text(bundle)
         else:
             self._show_table(bundle)
         self.summary.setText(self._summary(bundle))
@@ -247,6 +257,14 @@ class DataPreview(QWidget):
         self.plot.showGrid(x=True, y=False, alpha=0.4)
         self.plot.getViewBox().autoRange(padding=0.04)
 
+    def _show_text(self, bundle: Any) -> None:
+        """The first training windows as the characters they are (line breaks as ↵)."""
+        from graph_core.data.text import sample_text
+
+        self.mode = "text"
+        self.text.setText(sample_text(bundle, TEXT_WINDOWS))
+        self.pages.setCurrentWidget(self.text)
+
     def _sequence_color(self, bundle: Any, y: np.ndarray | None, index: int) -> Any:
         if bundle.task == "classification" and y is not None:
             return class_color(int(y.reshape(-1)[index]))
@@ -304,7 +322,10 @@ class DataPreview(QWidget):
             f"<b>{bundle.name}</b>",
             f"{len(bundle.x_train):,} train · {len(bundle.x_val):,} validation · {len(bundle.x_test):,} test",
         ]
-        if (
+        if bundle.kind == "text" and getattr(bundle, "tokenizer", None) is not None:
+            parts.append(f"windows of {bundle.x_train.shape[1]} characters")
+            parts.append(_escape_html(bundle.tokenizer.describe(30)))
+        elif (
             bundle.task == "classification"
             and bundle.class_names
             and len(bundle.class_names) <= 4
@@ -332,6 +353,10 @@ class DataPreview(QWidget):
             if current_theme().name != self._theme_name:
                 self.set_theme(current_theme())
         super().changeEvent(event)
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _gaps(width: int, height: int) -> tuple[int, int]:

@@ -190,7 +190,7 @@ def _tiled(
     image = rgba_image(canvas).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
     if extra > 0:
         painter = QPainter(image)
-        painter.setFont(_font(15, bold=True))
+        painter.setFont(_font(max(8, round(15 * width / PREVIEW_SIZE[0])), bold=True))
         painter.setPen(colors.dim)
         painter.drawText(
             QRectF(0, 0, width - 6, height - 2), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"+{extra}"
@@ -214,14 +214,24 @@ def _font(pixels: int, bold: bool = False) -> QFont:
     return font
 
 
-def node_picture(snapshot: Any, node_id: str, colors: PlotColors) -> QImage | None:
-    """The preview a snapshot holds for one node, whatever its kind, or None."""
+def preview_size(scale: float) -> tuple[int, int]:
+    """The pixel size of a tiled preview drawn for `scale` screen pixels per canvas unit
+    (between 1 and SCALE): no more pixels than the screen shows."""
+    scale = min(max(scale, 1.0), SCALE) / SCALE
+    return max(1, round(PREVIEW_SIZE[0] * scale)), max(1, round(PREVIEW_SIZE[1] * scale))
+
+
+def node_picture(snapshot: Any, node_id: str, colors: PlotColors, scale: float = SCALE) -> QImage | None:
+    """The preview a snapshot holds for one node, whatever its kind, or None. Unit
+    heatmaps and feature maps are drawn at `scale` (see `preview_size`): at 100 % zoom
+    a quarter of the pixels of the zoomed-in picture, which live training redraws
+    twenty times a second."""
     grids = getattr(snapshot, "node_grids", None) or {}
     if node_id in grids:
-        return unit_grid_image(grids[node_id], colors)
+        return unit_grid_image(grids[node_id], colors, preview_size(scale))
     maps = getattr(snapshot, "node_maps", None) or {}
     if node_id in maps:
-        return feature_map_image(maps[node_id], colors)
+        return feature_map_image(maps[node_id], colors, preview_size(scale))
     curves = getattr(snapshot, "node_curves", None) or {}
     if node_id in curves:
         return unit_curves_image(curves[node_id], colors)
@@ -304,9 +314,10 @@ class PreviewPainter:
         scene = self.scene
         health = {k: v for k, v in (getattr(snapshot, "grad_health", None) or {}).items() if v != "ok"}
         wanted: dict[str, QImage] = {}
+        scale = self._screen_scale()
         for item in scene.node_items():
             node_id = item.node_id
-            picture = node_picture(snapshot, node_id, self.colors)
+            picture = node_picture(snapshot, node_id, self.colors, scale)
             state = health.get(node_id)
             if state is not None and not _set_item_health(item, state):
                 picture = health_marked(picture, state, self.colors)  # no badge API on the node
@@ -322,6 +333,18 @@ class PreviewPainter:
             scene.node_item(node_id).set_preview(picture)
         self.images = wanted
         self.health = health
+
+    def _screen_scale(self) -> float:
+        """Screen pixels per canvas unit in the canvas's view (its zoom times the
+        screen's pixel ratio); SCALE when there is no view to ask."""
+        views = self.canvas.views() if hasattr(self.canvas, "views") else [self.canvas]
+        scales = []
+        for view in views:
+            transform = getattr(view, "transform", None)
+            if callable(transform):
+                ratio = view.devicePixelRatioF() if hasattr(view, "devicePixelRatioF") else 1.0
+                scales.append(abs(transform().m11()) * ratio)
+        return max(scales, default=float(SCALE))
 
     # ----- edges -------------------------------------------------------------------------------------
     def _style_edges(self, magnitudes: dict[str, float]) -> None:

@@ -114,6 +114,15 @@ def _load_here(name: str) -> None:
         _write_marker(marker, name)
 
 
+def is_cached(dtype: object = np.float32) -> bool:
+    """Whether the kernels for `dtype` were compiled on this machine (loading them is
+    then quick), without loading numba."""
+    try:
+        return _marker(dtype_name(dtype)).exists()
+    except Exception:  # an unreadable cache folder: as if nothing were cached
+        return False
+
+
 def _write_marker(marker: Path, name: str) -> None:
     try:
         marker.parent.mkdir(parents=True, exist_ok=True)
