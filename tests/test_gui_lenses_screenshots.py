@@ -84,6 +84,9 @@ def test_the_start_page_shows_every_lesson_by_topic_without_scrolling(window, qt
         window.grab()  # laid out and painted, as the user first sees it
         assert page.scroll.verticalScrollBar().maximum() == 0
         assert len(page.cards) == len(window.lessons.lessons) >= 14
+        # After a language switch the cards are rebuilt: none of the old ones stays drawn.
+        shown = [card for card in page.findChildren(type(page.cards[0])) if card.isVisible()]
+        assert sorted(map(id, shown)) == sorted(map(id, page.cards))
         for card in page.cards:
             assert card.isVisible() and inside(card, page.scroll.viewport()), card.lesson.key
         topics = [column.topic.key for column in page.columns]

@@ -224,32 +224,69 @@ def test_the_check_finds_an_untranslated_text_and_accepts_names_numbers_and_shap
 # ---- messages the core builds at run time ----------------------------------------------------
 
 CORE_MESSAGE_CALLS = {"ShapeError", "Diagnostic", "Diagnosis", "DivergedEvent"}
+# Errors a user meets when a project file or a data source is refused, or a prompt or a
+# generative task cannot be used: shown in the app as they are raised by these modules.
+LOAD_ERROR_CALLS = {"ProjectError", "DataImportError", "TrainingSetupError", "ValueError"}
+LOAD_ERROR_MODULES = ("project.py", "specs.py", "settings.py", "data/", "training/language.py", "training/diffusion.py")
+INTERNAL_MODULES = ("data/batching.py",)  # checks of the core's own calls, never of a user's input
 
 
 def core_message_templates() -> list[tuple[str, str]]:
     """(where, a sample) of every message the core writes for the user: the texts given
     to ShapeError, Diagnostic, Diagnosis and DivergedEvent, `message = ...` texts, and
-    the parameter problems of `graph_core.specs`; each placeholder filled with a number."""
+    the parameter problems of `graph_core.specs`; in the project, settings, data and
+    generation modules also the errors they raise, the problems they list and the
+    texts they return; each placeholder filled with a number."""
 
-    def sample(node) -> str | None:
+    def sample(node, joined: bool = False) -> str | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             return node.value
         if isinstance(node, ast.JoinedStr):
             return "".join(v.value if isinstance(v, ast.Constant) else "7" for v in node.values)
+        if joined and isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # "one of " + ", ".join(...)
+            left, right = sample(node.left, joined), sample(node.right, joined)
+            return None if left is None and right is None else (left or "7") + (right or "7")
+        if joined and isinstance(node, ast.IfExp):  # ... + (" (a hint)" if ... else "")
+            return sample(node.body, joined) or ""
         return None
+
+    def samples(node) -> list[str | None]:
+        """The texts of a message, a list of messages or a sum of lists (`problems + [...]`)."""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [sample(element, True) for element in node.elts]
+        if isinstance(node, ast.ListComp):
+            return [sample(node.elt, True)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and not isinstance(node.left, ast.Constant):
+            if any(isinstance(side, (ast.List, ast.ListComp)) for side in (node.left, node.right)):
+                return samples(node.left) + samples(node.right)
+        return [sample(node, True)]
+
+    def name_of(func) -> str | None:
+        return getattr(func, "id", None) or getattr(func, "attr", None)
+
+    def targets(node) -> list[str]:
+        return [getattr(t, "id", "") for t in (node.targets if isinstance(node, ast.Assign) else [node.target])]
 
     found = []
     for path in sorted((ROOT / "graph_core").rglob("*.py")):
         tree = ast.parse(path.read_text("utf-8"))
         where = path.relative_to(ROOT)
+        place = where.as_posix().removeprefix("graph_core/")
+        loading = place.startswith(LOAD_ERROR_MODULES) and not place.startswith(INTERNAL_MODULES)
         for node in ast.walk(tree):
             texts = []
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) in CORE_MESSAGE_CALLS:
                 texts = [sample(arg) for arg in node.args[:3]]
             elif isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "message" for t in node.targets):
                 texts = [sample(node.value)]
-            elif isinstance(node, ast.Return) and path.name == "specs.py":
-                texts = [sample(node.value)] if node.value is not None else []
+            elif isinstance(node, ast.Return) and (path.name == "specs.py" or loading):
+                texts = samples(node.value) if node.value is not None else []
+            elif loading and isinstance(node, ast.Call) and name_of(node.func) in LOAD_ERROR_CALLS:
+                texts = [text for arg in node.args[:1] for text in samples(arg)]
+            elif loading and isinstance(node, ast.Call) and name_of(node.func) in ("append", "cell_error"):
+                texts = [sample(arg) for arg in node.args[-1:]]
+            elif loading and isinstance(node, (ast.Assign, ast.AugAssign)) and "problems" in targets(node):
+                texts = samples(node.value)
             # Pieces with no words ('{name}: {problem}', '>= {min}') are filled with messages checked here.
             found += [
                 (f"{where}:{node.lineno}", text) for text in texts if text and " " in text and not i18n.is_neutral(text)

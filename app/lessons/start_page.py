@@ -172,7 +172,8 @@ class StartPage(QFrame):
         for column in self.columns:
             for widget in column.widgets:
                 self.grid.removeWidget(widget)
-                widget.deleteLater()
+                widget.hide()  # gone at once: deletion waits for the event loop, and
+                widget.deleteLater()  # until then the old cards would stay drawn where they were
         self.cards, self.columns = [], []
         numbers = {lesson.key: number for number, lesson in enumerate(self.lessons, start=1)}
         for topic, lessons in by_topic(self.lessons):

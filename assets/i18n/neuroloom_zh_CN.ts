@@ -3563,6 +3563,518 @@
         <source>{count} hidden character filled in, reading both sides</source>
         <translation>读着两边填出了 {count} 个被遮住的字符</translation>
     </message>
+    <message>
+        <source>the file is {size} MB; project files are at most {limit} MB</source>
+        <translation>文件大小为 {size} MB；项目文件最大 {limit} MB</translation>
+    </message>
+    <message>
+        <source>is a folder, not a project file</source>
+        <translation>是一个文件夹，不是项目文件</translation>
+    </message>
+    <message>
+        <source>cannot be read: {reason}</source>
+        <translation>无法读取：{reason}</translation>
+    </message>
+    <message>
+        <source>is not UTF-8 text (byte {start}); is it a NeuroLoom project?</source>
+        <translation>不是 UTF-8 文本（第 {start} 字节）；这是 NeuroLoom 项目吗？</translation>
+    </message>
+    <message>
+        <source>is not valid JSON: {message} at line {line}, column {column}</source>
+        <translation>不是有效的 JSON：第 {line} 行第 {column} 列 {message}</translation>
+    </message>
+    <message>
+        <source>is not valid JSON: {error}</source>
+        <translation>不是有效的 JSON：{error}</translation>
+    </message>
+    <message>
+        <source>{name} is not allowed in a project file</source>
+        <translation>项目文件中不允许出现 {name}</translation>
+    </message>
+    <message>
+        <source>unknown section (known: {known})</source>
+        <translation>未知的部分（已知：{known}）</translation>
+    </message>
+    <message>
+        <source>is not a NeuroLoom project (the top level is not a JSON object)</source>
+        <translation>不是 NeuroLoom 项目（顶层不是 JSON 对象）</translation>
+    </message>
+    <message>
+        <source>is not a NeuroLoom project ({what})</source>
+        <translation>不是 NeuroLoom 项目（{what}）</translation>
+    </message>
+    <message>
+        <source>its format is {format}</source>
+        <translation>其格式为 {format}</translation>
+    </message>
+    <message>
+        <source>it has no "format": "neuroloom-project" entry</source>
+        <translation>缺少 "format": "neuroloom-project" 项</translation>
+    </message>
+    <message>
+        <source>version: must be a whole number</source>
+        <translation>“version”：必须是整数</translation>
+    </message>
+    <message>
+        <source>version: the file was saved by a newer NeuroLoom (format version {version}); this version reads up to {supported}. Please update NeuroLoom.</source>
+        <translation>“version”：此文件由更新版本的 NeuroLoom 保存（格式版本 {version}）；当前版本最高只能读取 {supported}。请更新 NeuroLoom。</translation>
+    </message>
+    <message>
+        <source>graph: must be an object with nodes, edges and outputs</source>
+        <translation>“graph”：必须是包含 “nodes”、“edges” 和 “outputs” 的对象</translation>
+    </message>
+    <message>
+        <source>unknown key (known: nodes, edges, outputs)</source>
+        <translation>未知的键（已知：“nodes”、“edges”、“outputs”）</translation>
+    </message>
+    <message>
+        <source>graph.nodes: must be a list</source>
+        <translation>graph.nodes：必须是列表</translation>
+    </message>
+    <message>
+        <source>graph.nodes: {count} nodes; at most {limit} are supported</source>
+        <translation>graph.nodes：{count} 个节点；最多支持 {limit} 个</translation>
+    </message>
+    <message>
+        <source>graph.outputs: must be a list of node ids</source>
+        <translation>graph.outputs：必须是节点 id 的列表</translation>
+    </message>
+    <message>
+        <source>{node_id} is not a node id</source>
+        <translation>{node_id} 不是节点 id</translation>
+    </message>
+    <message>
+        <source>must be an object with id, type and params</source>
+        <translation>必须是包含 “id”、“type” 和 “params” 的对象</translation>
+    </message>
+    <message>
+        <source>unknown key (known: id, type, params, pos, role)</source>
+        <translation>未知的键（已知：“id”、“type”、“params”、“pos”、“role”）</translation>
+    </message>
+    <message>
+        <source>{node_id} is used by another node</source>
+        <translation>{node_id} 已被另一个节点使用</translation>
+    </message>
+    <message>
+        <source>unknown layer type {type_name}</source>
+        <translation>未知的层类型 {type_name}</translation>
+    </message>
+    <message>
+        <source>must be [x, y] with two numbers</source>
+        <translation>必须是由两个数组成的 [x, y]</translation>
+    </message>
+    <message>
+        <source>must be an object</source>
+        <translation>必须是对象</translation>
+    </message>
+    <message>
+        <source>{type} has no such parameter (parameters: {known})</source>
+        <translation>{type} 没有这个参数（参数：{known}）</translation>
+    </message>
+    <message>
+        <source>graph.edges: must be a list</source>
+        <translation>graph.edges：必须是列表</translation>
+    </message>
+    <message>
+        <source>must be an object with src and dst</source>
+        <translation>必须是包含 “src” 和 “dst” 的对象</translation>
+    </message>
+    <message>
+        <source>unknown key (known: src, dst, src_port, dst_port)</source>
+        <translation>未知的键（已知：“src”、“dst”、“src_port”、“dst_port”）</translation>
+    </message>
+    <message>
+        <source>unknown setting (known: {known})</source>
+        <translation>未知的设置（已知：{known}）</translation>
+    </message>
+    <message>
+        <source>fractions must add up to 1 with a training share above 0</source>
+        <translation>各份额之和必须为 1，且训练份额大于 0</translation>
+    </message>
+    <message>
+        <source>data: must be an object of settings, got {got}</source>
+        <translation>“data”：必须是设置对象，实际为 {got}</translation>
+    </message>
+    <message>
+        <source>unknown setting; known settings: {known}</source>
+        <translation>未知的设置；已知设置：{known}</translation>
+    </message>
+    <message>
+        <source>data.dataset: unknown data set {name}; known: {known}</source>
+        <translation>data.dataset：未知的数据集 {name}；已知：{known}</translation>
+    </message>
+    <message>
+        <source>needs settings such as {'path': ...}, got {section}</source>
+        <translation>需要一组设置（如 “path”），实际为 {section}</translation>
+    </message>
+    <message>
+        <source>must name a file or folder, got {value}</source>
+        <translation>必须指定一个文件或文件夹，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>data.csv.target: name the column to predict</source>
+        <translation>data.csv.target：请指定要预测的列</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}, column "{column}": {problem}</source>
+        <translation>{name}，第 {row} 行，“{column}”列：{problem}</translation>
+    </message>
+    <message>
+        <source>task must be "auto", "classification" or "regression", got {task}</source>
+        <translation>“task” 必须是 “auto”、“classification” 或 “regression”，实际为 {task}</translation>
+    </message>
+    <message>
+        <source>CSV file not found: {path}</source>
+        <translation>找不到 CSV 文件：{path}</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a CSV file</source>
+        <translation>{path} 是一个文件夹，不是 CSV 文件</translation>
+    </message>
+    <message>
+        <source>{name} is {size} MB; CSV imports are limited to {limit} MB (the data is held in memory while training)</source>
+        <translation>{name} 大小为 {size} MB；CSV 导入最大 {limit} MB（训练时数据保存在内存中）</translation>
+    </message>
+    <message>
+        <source>cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>{name} is not UTF-8 text (byte {byte} at offset {offset}); save it as "CSV UTF-8" and import it again</source>
+        <translation>{name} 不是 UTF-8 文本（偏移 {offset} 处的字节 {byte}）；请另存为 "CSV UTF-8" 后重新导入</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: holds NUL characters, so it is not plain text: UTF-16 or UTF-32 without a byte-order mark, or not a CSV file at all; save it as "CSV UTF-8" and import it again</source>
+        <translation>{name}，第 {row} 行：含有 NUL 字符，因此不是纯文本：可能是没有字节顺序标记的 UTF-16 或 UTF-32，或者根本不是 CSV 文件；请另存为 "CSV UTF-8" 后重新导入</translation>
+    </message>
+    <message>
+        <source>{name} is empty</source>
+        <translation>{name} 是空的</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: the header has {count} columns; at most {limit} are supported</source>
+        <translation>{name}，第 {row} 行：表头有 {count} 列；最多支持 {limit} 列</translation>
+    </message>
+    <message>
+        <source>{name} has a header but no data rows</source>
+        <translation>{name} 只有表头，没有数据行</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: cannot be read as CSV ({error})</source>
+        <translation>{name}，第 {row} 行：无法按 CSV 读取（{error}）</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: the first row holds numbers, not column names; add a header row that names each column</source>
+        <translation>{name}，第 {row} 行：第一行是数字而不是列名；请加一行表头，为每一列命名</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: column {index} has no name in the header</source>
+        <translation>{name}，第 {row} 行：第 {index} 列在表头中没有名称</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: the header names columns twice: {columns}</source>
+        <translation>{name}，第 {row} 行：表头中有重复的列名：{columns}</translation>
+    </message>
+    <message>
+        <source>{name}, row {row}: has {cells} cells but the header has {columns} columns</source>
+        <translation>{name}，第 {row} 行：有 {cells} 个单元格，但表头有 {columns} 列</translation>
+    </message>
+    <message>
+        <source>{name} has no column "{column}"; available columns: {available}</source>
+        <translation>{name} 中没有“{column}”列；可用的列：{available}</translation>
+    </message>
+    <message>
+        <source>column "{column}" is the target, so it cannot also be a feature</source>
+        <translation>“{column}”列是目标，不能同时作为特征</translation>
+    </message>
+    <message>
+        <source>choose at least one feature column besides the target</source>
+        <translation>除目标外至少选择一个特征列</translation>
+    </message>
+    <message>
+        <source>feature columns are repeated: {columns}</source>
+        <translation>特征列重复：{columns}</translation>
+    </message>
+    <message>
+        <source>the cell is empty</source>
+        <translation>单元格是空的</translation>
+    </message>
+    <message>
+        <source>"{cell}" is not a finite number</source>
+        <translation>“{cell}”不是有限数</translation>
+    </message>
+    <message>
+        <source>"{cell}" is not a number</source>
+        <translation>“{cell}”不是数字</translation>
+    </message>
+    <message>
+        <source>the target cell is empty</source>
+        <translation>目标单元格是空的</translation>
+    </message>
+    <message>
+        <source>column "{column}" has only one value ({value}); a class target needs two or more</source>
+        <translation>“{column}”列只有一个值（{value}）；分类目标需要两个或更多值</translation>
+    </message>
+    <message>
+        <source>column "{column}" has {count} distinct values, too many classes; did you mean task "regression"?</source>
+        <translation>“{column}”列有 {count} 个不同的值，类别太多；是不是想用回归（“task” 设为 “regression”）？</translation>
+    </message>
+    <message>
+        <source>digits: layout must be "flat" or "image", got {layout}</source>
+        <translation>digits：“layout” 必须是 “flat” 或 “image”，实际为 {layout}</translation>
+    </message>
+    <message>
+        <source>image mode must be "L" (greyscale) or "RGB", got {mode}</source>
+        <translation>图像模式必须是 "L"（灰度）或 "RGB"，实际为 {mode}</translation>
+    </message>
+    <message>
+        <source>image size must be [height, width] with sides from 1 to {limit}, got {size}</source>
+        <translation>图像尺寸必须是 [height, width]，边长在 1 到 {limit} 之间，实际为 {size}</translation>
+    </message>
+    <message>
+        <source>image folder not found: {path}</source>
+        <translation>找不到图像文件夹：{path}</translation>
+    </message>
+    <message>
+        <source>{path} is a file; choose the folder that holds one sub-folder per class</source>
+        <translation>{path} 是一个文件；请选择每个类别各有一个子文件夹的那个文件夹</translation>
+    </message>
+    <message>
+        <source>{path} needs one sub-folder per class and at least two classes (found {found}); put each class's images in a folder named after the class</source>
+        <translation>{path} 需要每个类别一个子文件夹，且至少两个类别（找到 {found} 个）；请把每个类别的图像放进以该类别命名的文件夹</translation>
+    </message>
+    <message>
+        <source>class folder "{name}" has no images (looked for {extensions})</source>
+        <translation>类别文件夹“{name}”中没有图像（查找的是 {extensions}）</translation>
+    </message>
+    <message>
+        <source>{name}: refused, the image claims more than {limit} pixels</source>
+        <translation>{name}：已拒绝，该图像声称超过 {limit} 像素</translation>
+    </message>
+    <message>
+        <source>{name}: cannot be read as an image ({error})</source>
+        <translation>{name}：无法作为图像读取（{error}）</translation>
+    </message>
+    <message>
+        <source>{name}: refused, {width}x{height} pixels is more than the limit of {limit} (a possible decompression bomb)</source>
+        <translation>{name}：已拒绝，{width}x{height} 像素超过了 {limit} 的上限（可能是解压炸弹）</translation>
+    </message>
+    <message>
+        <source>split must have three ratios [train, val, test], got {ratios}</source>
+        <translation>数据划分必须有三个比例 [train, val, test]，实际为 {ratios}</translation>
+    </message>
+    <message>
+        <source>split ratios must be numbers, got {ratios}</source>
+        <translation>数据划分的比例必须是数字，实际为 {ratios}</translation>
+    </message>
+    <message>
+        <source>split ratios must be finite numbers, got {ratios}</source>
+        <translation>数据划分的比例必须是有限数，实际为 {ratios}</translation>
+    </message>
+    <message>
+        <source>the training share of the split must be above 0, got {train}</source>
+        <translation>数据划分中的训练份额必须大于 0，实际为 {train}</translation>
+    </message>
+    <message>
+        <source>split ratios cannot be negative, got {ratios}</source>
+        <translation>数据划分的比例不能为负，实际为 {ratios}</translation>
+    </message>
+    <message>
+        <source>split ratios must add up to 1, got {ratios} (sum {total})</source>
+        <translation>数据划分的比例之和必须为 1，实际为 {ratios}（和为 {total}）</translation>
+    </message>
+    <message>
+        <source>choose at least one input feature from {features}</source>
+        <translation>请从 {features} 中至少选择一个输入特征</translation>
+    </message>
+    <message>
+        <source>unknown input feature {name}; known: {known}</source>
+        <translation>未知的输入特征 {name}；已知：{known}</translation>
+    </message>
+    <message>
+        <source>input features are repeated: {names}</source>
+        <translation>输入特征重复：{names}</translation>
+    </message>
+    <message>
+        <source>unknown 2-D data set {name}; known: {known}</source>
+        <translation>未知的二维数据集 {name}；已知：{known}</translation>
+    </message>
+    <message>
+        <source>data.points: draw a shape first: it needs at least {minimum} points, the drawing has {count}</source>
+        <translation>data.points：请先画一个形状：至少需要 {minimum} 个点，当前画了 {count} 个</translation>
+    </message>
+    <message>
+        <source>unknown sequence task {name}; known: {known}</source>
+        <translation>未知的序列任务 {name}；已知：{known}</translation>
+    </message>
+    <message>
+        <source>{name}: seq_len must be at least {minimum}, got {value}</source>
+        <translation>{name}：seq_len 至少为 {minimum}，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>a tokenizer needs at least one character</source>
+        <translation>分词器至少需要一个字符</translation>
+    </message>
+    <message>
+        <source>the alphabet repeats characters: {alphabet}</source>
+        <translation>字母表中有重复字符：{alphabet}</translation>
+    </message>
+    <message>
+        <source>{what}: character {char} (position {position}) is not in the vocabulary ({vocabulary})</source>
+        <translation>{what}：字符 {char}（第 {position} 个）不在词表中（{vocabulary}）</translation>
+    </message>
+    <message>
+        <source>the text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>the prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>not a character tokenizer: {data}</source>
+        <translation>不是字符分词器：{data}</translation>
+    </message>
+    <message>
+        <source>text file not found: {path}</source>
+        <translation>找不到文本文件：{path}</translation>
+    </message>
+    <message>
+        <source>{path} is a folder, not a text file</source>
+        <translation>{path} 是一个文件夹，不是文本文件</translation>
+    </message>
+    <message>
+        <source>{name} is {size} MB; text files are limited to {limit} MB (a character model learns from far less: use a part of it)</source>
+        <translation>{name} 大小为 {size} MB；文本文件最大 {limit} MB（字符模型用少得多的文本就能学习：请取其中一部分）</translation>
+    </message>
+    <message>
+        <source>{name} is empty: it holds no text to learn from</source>
+        <translation>{name} 是空的：没有可供学习的文本</translation>
+    </message>
+    <message>
+        <source>{name} is not plain text: it holds a zero byte at offset {offset} ({where}), as binary files (images, documents, archives) do; save it as plain text (.txt, UTF-8)</source>
+        <translation>{name} 不是纯文本：偏移 {offset} 处（{where}）有一个零字节，这是二进制文件（图像、文档、压缩包）才有的；请另存为纯文本（“.txt”，UTF-8）</translation>
+    </message>
+    <message>
+        <source>{name} is not UTF-8 text: byte {byte} at offset {offset} ({where}) cannot be decoded; save it as UTF-8 plain text</source>
+        <translation>{name} 不是 UTF-8 文本：偏移 {offset} 处（{where}）的字节 {byte} 无法解码；请另存为 UTF-8 纯文本</translation>
+    </message>
+    <message>
+        <source>{name}, line {line}, column {column}: holds the control character U+{code}, which plain text does not have; is it a binary file?</source>
+        <translation>{name}，第 {line} 行第 {column} 列：含有纯文本不会有的控制字符 U+{code}；这是二进制文件吗？</translation>
+    </message>
+    <message>
+        <source>line {line}, column {column}</source>
+        <translation>第 {line} 行第 {column} 列</translation>
+    </message>
+    <message>
+        <source>unknown corpus {name}; known: {known}</source>
+        <translation>未知的语料 {name}；已知：{known}</translation>
+    </message>
+    <message>
+        <source>{name} uses {count} different characters; a character model here handles at most {limit} (one output per character): use a text with fewer distinct characters</source>
+        <translation>{name} 用到了 {count} 个不同的字符；这里的字符模型最多处理 {limit} 个（每个字符一个输出）：请使用不同字符更少的文本</translation>
+    </message>
+    <message>
+        <source>{name} uses a single character ({char}): nothing to predict</source>
+        <translation>{name} 只用到一个字符（{char}）：没有可预测的内容</translation>
+    </message>
+    <message>
+        <source>{name}: its {part} share ({ratio}) holds {count} characters, but one window needs context + 1 = {needed}; use a longer text, a shorter context or a larger share</source>
+        <translation>{name}：其中 {part} 部分（{ratio}）有 {count} 个字符，但一个窗口需要 上下文长度 + 1 = {needed} 个；请使用更长的文本、更短的上下文或更大的份额</translation>
+    </message>
+    <message>
+        <source>training.noise_schedule: unknown value {kind}; choose one of linear, cosine</source>
+        <translation>training.noise_schedule：未知的值 {kind}；可选 “linear”、“cosine”</translation>
+    </message>
+    <message>
+        <source>training.diffusion_steps: must be a whole number &gt;= 2, got {steps}</source>
+        <translation>training.diffusion_steps：必须是 &gt;= 2 的整数，实际为 {steps}</translation>
+    </message>
+    <message>
+        <source>diffusion needs float data to imitate, but this data set's inputs are integer token ids</source>
+        <translation>扩散模型需要模仿浮点数据，但这个数据集的输入是整数词元 id</translation>
+    </message>
+    <message>
+        <source>the noisy-sample Input has shape {shape} but the data set '{name}' has samples of shape {sample}; change the Input's shape</source>
+        <translation>带噪样本的 Input 形状为 {shape}，但数据集“{name}”的样本形状为 {sample}；请修改 Input 的形状</translation>
+    </message>
+    <message>
+        <source>training.loss: a diffusion model learns to predict the added noise, a regression: choose MSELoss (as DDPM does), L1Loss or SmoothL1Loss, not {loss}</source>
+        <translation>training.loss：扩散模型学习预测加入的噪声，这是回归任务：请选择 MSELoss（DDPM 的做法）、L1Loss 或 SmoothL1Loss，而不是 {loss}</translation>
+    </message>
+    <message>
+        <source>the diffusion mode trains a noise predictor with two Inputs, the noisy sample and its time step: build it with DiffusionMode.build_model</source>
+        <translation>扩散模式训练的是有两个 Input（带噪样本和它的时间步）的噪声预测器：请用 DiffusionMode.build_model 构建</translation>
+    </message>
+    <message>
+        <source>the network predicts noise of shape {made}, not {wanted}</source>
+        <translation>网络预测的噪声形状为 {made}，而不是 {wanted}</translation>
+    </message>
+    <message>
+        <source>the noise predictor has nothing to learn: add a layer with weights, such as Linear</source>
+        <translation>噪声预测器没有可学习的参数：请添加带权重的层，例如 Linear</translation>
+    </message>
+    <message>
+        <source>language-model training needs text: choose Arithmetic text, Grammar text or a Text file as the data set ('{name}' is not text)</source>
+        <translation>语言模型训练需要文本：请选择算术文本、语法文本或文本文件作为数据集（“{name}”不是文本）</translation>
+    </message>
+    <message>
+        <source>a language model learns with CrossEntropyLoss (one score per character); {loss} does not fit</source>
+        <translation>语言模型用 CrossEntropyLoss 学习（每个字符一个分数）；{loss} 不适用</translation>
+    </message>
+    <message>
+        <source>a language model scores every character at every position, {wanted} ({positions} positions x {vocab} characters), but the network outputs {shape}; end it with Linear({n}) on the sequence, without Flatten</source>
+        <translation>语言模型在每个位置为每个字符打分，即 {wanted}（{positions} 个位置 x {vocab} 个字符），但网络输出的是 {shape}；请在序列上以 Linear({n}) 结尾，不要用 Flatten</translation>
+    </message>
+    <message>
+        <source>the network outputs {count} positions but the data's windows hold {positions} characters (the context setting); it must output {wanted}</source>
+        <translation>网络输出 {count} 个位置，但数据的窗口有 {positions} 个字符（上下文长度设置）；它必须输出 {wanted}</translation>
+    </message>
+    <message>
+        <source>the last layer gives {count} scores per position but the vocabulary has {vocab} characters ({alphabet}); set the language-model head's out_features to {n}</source>
+        <translation>最后一层每个位置给出 {count} 个分数，但词表有 {vocab} 个字符（{alphabet}）；请把语言模型输出层的 out_features 设为 {n}</translation>
+    </message>
+    <message>
+        <source>the mask that hides characters is id {id}, one past the {count} characters: the Embedding needs num_embeddings of at least {needed}</source>
+        <translation>遮住字符的掩码 id 为 {id}，即 {count} 个字符之后的下一个：Embedding 的 num_embeddings 至少需要 {needed}</translation>
+    </message>
+    <message>
+        <source>type a prompt: the model continues the text it is given</source>
+        <translation>请输入提示词：模型会接着给出的文本往下写</translation>
+    </message>
+    <message>
+        <source>the network outputs {shape} for a window of {count} characters; a language model must give scores for every position [T, V]</source>
+        <translation>对 {count} 个字符的窗口，网络输出 {shape}；语言模型必须为每个位置给出分数 [T, V]</translation>
+    </message>
+    <message>
+        <source>temperature must be between 0 and 100, got {value}</source>
+        <translation>温度必须在 0 到 100 之间，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>top_k must be 0 (all characters) or more, got {value}</source>
+        <translation>top_k 必须大于等于 0（0 表示所有字符），实际为 {value}</translation>
+    </message>
+    <message>
+        <source>max_new_tokens must be between 0 and {limit}, got {value}</source>
+        <translation>max_new_tokens 必须在 0 到 {limit} 之间，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>context must be at least 1, got {value}</source>
+        <translation>上下文长度至少为 1，实际为 {value}</translation>
+    </message>
+    <message>
+        <source>type a text with {mark} where a character is hidden</source>
+        <translation>请输入一段文字，用 {mark} 表示被遮住的字符</translation>
+    </message>
+    <message>
+        <source>the text has {count} characters; the model reads at most {context}</source>
+        <translation>这段文字有 {count} 个字符；模型最多读 {context} 个</translation>
+    </message>
+    <message>
+        <source>hide a character or more behind {mark}: the model fills in what is hidden</source>
+        <translation>用 {mark} 遮住一个或多个字符：模型会填出被遮住的内容</translation>
+    </message>
 </context>
 <context>
     <name>ActivationLens</name>
