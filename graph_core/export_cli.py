@@ -42,13 +42,16 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
 
 def run_export(args: argparse.Namespace) -> int:
     """Carry out `neuroloom export` with parsed `args`; returns the exit status."""
-    from graph_core.export import ExportError, default_name, formats, get_format, source_from_project
+    from graph_core.export import ExportError, default_name, get_format, source_from_project
     from graph_core.project import ProjectError, load_project
 
     project_path = Path(args.project)
     try:
         project = load_project(project_path)
-        chosen = formats() if args.format == "all" else [get_format(args.format)]
+        # "all": the formats this command names, whatever else this process registered
+        # (the app adds its SVG/PNG pictures when it is loaded).
+        names = FORMAT_NAMES if args.format == "all" else (args.format,)
+        chosen = [get_format(name) for name in names]
         source = source_from_project(
             project, weights=args.weights, base_dir=project_path.parent, name=project_path.stem, role=args.role
         )

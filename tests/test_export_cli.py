@@ -48,6 +48,8 @@ def run_export_args(project, weights, fmt, out):
 
 
 def test_export_all_writes_every_format_into_a_folder(weights, tmp_path, capsys):
+    import app.picture  # noqa: F401  (registers the app's SVG/PNG formats: "all" still means the command's)
+
     assert neuroloom_export(PROJECT, "--weights", weights, "-f", "all", "-o", tmp_path / "out", "--no-verify") == 0
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["mlp_xor.onnx", "mlp_xor.pt", "mlp_xor.pt2", "mlp_xor.safetensors", "mlp_xor_code"]
