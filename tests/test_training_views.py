@@ -48,6 +48,7 @@ class FakeController(QObject):
     runFinished = Signal(object)
     metricsReady = Signal(object)
     dataFailed = Signal(str)
+    projectReplaced = Signal()
 
     def __init__(self) -> None:
         super().__init__()
@@ -220,6 +221,23 @@ def test_without_keep_runs_a_new_run_replaces_the_old_one(qtbot, controller):
     views.flush()
     assert [run.run_id for run in views.curves.runs] == ["2"]
     assert len(views.curves.loss_plot.listDataItems()) == 3  # raw, train and validation of one run
+
+
+def test_opening_another_project_drops_every_run_kept_ones_too(qtbot, controller):
+    views = make_views(qtbot, controller)
+    assert views.curves.keep_runs_box.isChecked()
+    for run_id in (1, 2):
+        controller.runStarted.emit(run_info(run_id))
+        train_epochs(controller, 2)
+    views.flush()
+    assert len(views.curves.runs) == 2
+    controller.projectReplaced.emit()
+    assert views.curves.runs == [] and views.curves.loss_plot.listDataItems() == []
+    assert [label.text for _, label in views.curves.legend.items] == []
+    controller.runStarted.emit(run_info(3))  # the new project's first run starts afresh
+    train_epochs(controller, 1)
+    views.flush()
+    assert [run.run_id for run in views.curves.runs] == ["3"]
 
 
 def test_unticking_keep_runs_hides_earlier_runs_and_ticking_shows_them(qtbot):

@@ -168,6 +168,7 @@ class TrainingController(QObject):
     statusMessage = Signal(str)
     editedChanged = Signal(bool)  # the network differs from the one being trained
     ready = Signal()  # torch and the engine are loaded: data and training can start
+    projectReplaced = Signal()  # another project was opened: its runs start afresh
 
     def __init__(
         self,
@@ -830,6 +831,7 @@ class TrainingController(QObject):
     @Slot()
     def _on_document_replaced(self) -> None:
         """Another project was opened: its network and data replace the old ones."""
+        self.projectReplaced.emit()
         if self.is_busy():
             self._after_stop = self._forget_run
             self.stop()

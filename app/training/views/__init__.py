@@ -133,6 +133,7 @@ class TrainingViews(QWidget):
             "dataReady": self.on_data,
             "runFinished": self.on_run_finished,
             "metricsReady": self.on_metrics,
+            "projectReplaced": self.on_project_replaced,
         }
         if getattr(controller, "epochsEnded", None) is not None:  # the same events, batched
             wiring["epochsEnded"] = self.on_epochs
@@ -181,6 +182,16 @@ class TrainingViews(QWidget):
         self.data_preview.set_bundle(bundle)
         self.metrics.set_class_names(bundle.class_names)
         self._show_boundary_for(bundle.kind)
+
+    @Slot()
+    def on_project_replaced(self) -> None:
+        """Another project: the curves of this one's runs go (kept runs too), and so do
+        its metrics and canvas pictures."""
+        self._pending_snapshot = self._pending_previews = None
+        self.curves.forget_runs()
+        self.metrics.clear()
+        if self.previews is not None:
+            self.previews.forget()
 
     @Slot(object)
     def on_run_finished(self, result: Any) -> None:

@@ -360,6 +360,16 @@ class CurvesView(QWidget):
         if not self._redraw_timer.isActive():
             self._redraw_timer.start()
 
+    def forget_runs(self) -> None:
+        """Drop every run, kept ones too: another project was opened, and curves of a
+        different network on different data would compare nothing."""
+        self._redraw_timer.stop()
+        self._pending = set()
+        self._drop(self.runs)
+        self._bounds.clear()
+        self._update_legend()
+        self._update_metric_visibility()
+
     def clear(self) -> None:
         """Forget earlier runs and empty the current one (it goes on filling)."""
         self.redraw()
