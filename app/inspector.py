@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.commands import SetParamCommand
 from app.icons import icon
-from app.theme import current_theme
+from app.theme import current_theme, set_style_property
 from graph_core.shapes import Diagnostic
 from graph_core.specs import ParamSpec
 
@@ -429,9 +429,7 @@ class ParamRow(QWidget):
         for field in self.findChildren(QLineEdit):
             if isinstance(field.parent(), QAbstractSpinBox):
                 continue  # a spin box's own text field: its frame belongs to the spin box
-            field.setProperty("invalid", bool(text))
-            field.style().unpolish(field)
-            field.style().polish(field)
+            set_style_property(field, "invalid", bool(text))
 
     @property
     def error(self) -> str | None:

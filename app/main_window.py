@@ -39,7 +39,7 @@ from app.palette import PaletteWidget
 from app.problems import ProblemsWidget
 from app.recovery import Autosaver, RecoveryInfo, RecoveryStore, remove_quietly
 from app.settings import AppSettings, default_data_dir
-from app.theme import Theme, apply_theme, get_theme
+from app.theme import Theme, apply_theme, get_theme, set_style_property
 from app.training.controller import TrainingController
 from app.training.dock import CanvasBanner, TrainingActions, TrainingDock
 from graph_core.project import Example, Project, ProjectError, list_examples, load_project, save_project
@@ -498,9 +498,7 @@ class MainWindow(QMainWindow):
         else:
             text, role = "✓ Valid", "ok"
         self.validity_label.setText(text)
-        self.validity_label.setProperty("role", role)
-        self.validity_label.style().unpolish(self.validity_label)
-        self.validity_label.style().polish(self.validity_label)
+        set_style_property(self.validity_label, "role", role)
 
     def _update_problems_title(self, errors: int, warnings: int) -> None:
         total = errors + warnings

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.icons import ICONS_DIR
 
@@ -144,6 +144,15 @@ def monospace_font(point_size: float = FONT_POINT_SIZE) -> QFont:
     font.setStyleHint(QFont.StyleHint.Monospace)
     font.setPointSizeF(point_size)
     return font
+
+
+def set_style_property(widget: QWidget, name: str, value: object) -> None:
+    """Set a property the stylesheet selects on (`role`, `invalid`, ...) and restyle
+    `widget`: Qt does not re-apply a stylesheet when a dynamic property changes."""
+    widget.setProperty(name, value)
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
 
 
 def apply_theme(app: QApplication, theme: Theme) -> None:

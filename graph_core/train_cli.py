@@ -78,8 +78,7 @@ def _prepare(args) -> _Job:
     }
     if args.threads is not None and args.threads < 1:
         raise _Refused("--threads: must be at least 1")
-    trainer = _make_trainer(project, path.parent, overrides, args.threads)
-    trainer.fast = _fast_choice(getattr(args, "fast", "auto"))
+    trainer = _make_trainer(project, path.parent, overrides, args.threads, _fast_choice(args.fast))
     out = Path(args.out) if args.out else Path("runs") / path.stem
     return _Job(path.stem, trainer, out)
 
@@ -97,7 +96,7 @@ def _fast_choice(choice: str) -> str:
     return "on" if is_cached() else "auto"
 
 
-def _make_trainer(project, base_dir: Path, overrides: dict, threads: int | None):
+def _make_trainer(project, base_dir: Path, overrides: dict, threads: int | None, fast: str = "auto"):
     import torch
 
     from graph_core.data import DataImportError, load_dataset
@@ -129,7 +128,7 @@ def _make_trainer(project, base_dir: Path, overrides: dict, threads: int | None)
         message = mode.problem(shape, data, config)  # supervised: check_loss_compatibility
         if message:
             raise _Refused(f"training.loss: {message}" if config.mode == "supervised" else message)
-    return Trainer(model, data, config, mode=mode, num_threads=threads, step_event_every=0)
+    return Trainer(model, data, config, mode=mode, num_threads=threads, step_event_every=0, fast=fast)
 
 
 def _input_problem(graph, model, data) -> str | None:

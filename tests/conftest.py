@@ -24,6 +24,30 @@ def recovery_dir(tmp_path):
     return path
 
 
+@pytest.fixture
+def one_torch_thread():
+    """Small networks train fastest and steadiest on one torch thread on a busy 2-core
+    machine (STACK-NOTES); the count is process-wide, so it is restored afterwards.
+    Modules take it with `pytestmark = pytest.mark.usefixtures("one_torch_thread")`."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture
+def torch_threads_restored():
+    """Puts torch's process-wide thread count back after a test whose app code sets it
+    (the training controller chooses one thread for small models)."""
+    import torch
+
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(autouse=True)
 def _fail_on_leaked_widgets(request):
     """Fail a Qt test that leaves top-level widgets alive after its own clean-up (like
@@ -125,3 +149,31 @@ def lesson_window(qapp, tmp_path_factory):
         window.close()
         window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+EXAMPLE_READY_TIMEOUT_MS = 180_000  # torch, the first optimizer and the fast path's kernels load once
+
+
+@pytest.fixture
+def open_example(make_main_window, qtbot):
+    """Factory: a shown main window with a built-in example open, its training settings
+    overridden (on the CPU), torch loaded and its data ready. Every window's training
+    threads are joined at the end."""
+    from graph_core.project import list_examples
+
+    examples = {example.name: example for example in list_examples()}
+    windows = []
+
+    def make(name: str = "mlp_xor", **training):
+        window = make_main_window()
+        windows.append(window)
+        window.open_example(examples[name])
+        window.document.project.training.update({"device": "cpu", **training})
+        window.training.warm_up()
+        qtbot.waitUntil(lambda: window.training.is_ready, timeout=EXAMPLE_READY_TIMEOUT_MS)
+        qtbot.waitUntil(lambda: window.training.bundle is not None, timeout=EXAMPLE_READY_TIMEOUT_MS)
+        return window
+
+    yield make
+    for window in windows:
+        assert window.training.shutdown(30_000)

@@ -17,13 +17,7 @@ from graph_core.project import EXAMPLES_DIR, load_project
 from graph_core.training import DivergedEvent, EpochEvent, Trainer, TrainingConfig
 from graph_core.training.diagnosis import LESSONS, Diagnostician, dead_unit_shares
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def watch(model: nn.Module, data, config: TrainingConfig, **trainer_options) -> tuple[Diagnostician, list]:

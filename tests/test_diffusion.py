@@ -40,12 +40,7 @@ from graph_core.training.gan import energy_distance
 EXAMPLE = EXAMPLES_DIR / "diffusion_2d.nlproj"
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def mmd(a: torch.Tensor, b: torch.Tensor, bandwidth: float = 0.1) -> float:

@@ -16,43 +16,24 @@ from app.commands import AddNodeCommand
 from app.dialogs.export_dialog import ExportDialog
 from graph_core.export import ExportFormat
 from graph_core.export import core as export_core
-from graph_core.project import list_examples
 
 READY_TIMEOUT = 120_000
 EXPORT_TIMEOUT = 180_000
 SCREENSHOTS = Path(__file__).parent / "screenshots"
-EXAMPLES = {example.name: example for example in list_examples()}
 MODEL_FORMATS = ["safetensors", "pt", "pt2", "onnx", "code"]
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 @pytest.fixture
-def open_example(make_main_window, qtbot):
-    """A shown window with a built-in example, training ready; threads joined after."""
-    windows, dialogs = [], []
-
-    def make(name: str = "mlp_xor", **training):
-        window = make_main_window()
-        windows.append(window)
-        window.open_example(EXAMPLES[name])
-        window.document.project.training.update({"device": "cpu", **training})
-        window.training.warm_up()
-        qtbot.waitUntil(lambda: window.training.is_ready, timeout=READY_TIMEOUT)
-        qtbot.waitUntil(lambda: window.training.bundle is not None, timeout=READY_TIMEOUT)
-        return window
-
-    make.dialogs = dialogs
-    yield make
+def open_example(open_example):
+    """The shared factory (tests/conftest.py), whose export dialogs are shut down first."""
+    dialogs = []
+    open_example.dialogs = dialogs
+    yield open_example
     for dialog in dialogs:
         assert dialog.shutdown()
-    for window in windows:
-        assert window.training.shutdown(30_000)
 
 
 def train(qtbot, window) -> None:

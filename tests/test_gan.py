@@ -15,13 +15,7 @@ from graph_core.training import EpochEvent, StepEvent, Trainer, TrainingConfig
 from graph_core.training.gan import GANMode, GANModel, energy_distance, gan_diagnostics
 from graph_core.training.modes import make_mode
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 from PySide6.QtCore import QCoreApplication, QRect
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QWidget
@@ -33,11 +32,7 @@ DIVERGED = (
 LANGUAGES = {"en": "en", "zh": "zh_CN"}
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 @pytest.fixture(scope="module")

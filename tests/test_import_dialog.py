@@ -12,31 +12,18 @@ from safetensors.torch import save_file
 
 from app.dialogs.import_dialog import ImportModuleDialog, ImportWeightsDialog, parse_input_shapes
 from graph_core.compiler import compile_graph
-from graph_core.project import list_examples
 
 READY_TIMEOUT = 120_000
-EXAMPLES = {example.name: example for example in list_examples()}
 REFERENCE_NETS = Path(__file__).resolve().parent.parent / "bench" / "reference_nets.py"
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 @pytest.fixture
-def window(make_main_window, qtbot):
+def window(open_example):
     """A shown window with the XOR example, training ready; its threads joined after."""
-    window = make_main_window()
-    window.open_example(EXAMPLES["mlp_xor"])
-    window.document.project.training.update({"device": "cpu"})
-    window.training.warm_up()
-    qtbot.waitUntil(lambda: window.training.is_ready, timeout=READY_TIMEOUT)
-    qtbot.waitUntil(lambda: window.training.bundle is not None, timeout=READY_TIMEOUT)
-    yield window
-    assert window.training.shutdown(30_000)
+    return open_example("mlp_xor")
 
 
 def weights_dialog(qtbot, window) -> ImportWeightsDialog:

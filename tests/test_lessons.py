@@ -18,12 +18,7 @@ from graph_core.training.gan import energy_distance
 LESSON_PROJECTS = sorted({name for lesson in load_lessons() for name in lesson.projects()})
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 class Hub:

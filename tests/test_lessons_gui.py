@@ -7,7 +7,6 @@ test_gui_lenses_screenshots.py.)"""
 from __future__ import annotations
 
 import pytest
-import torch
 from PySide6.QtCore import Qt
 
 from app.lessons.integration import START_PAGE_KEY, wants_start_page
@@ -18,11 +17,7 @@ RUN_TIMEOUT = 180_000
 VIEW_TIMEOUT = 60_000
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,7 @@ from graph_core.project import EXAMPLES_DIR, load_project
 from graph_core.training import Trainer, TrainingConfig
 from graph_core.training.lr_finder import find_lr, smooth, suggest_lr, sweep_rates
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def example(name: str, **overrides):

@@ -13,13 +13,7 @@ from graph_core.training import EpochEvent, Trainer, TrainingConfig
 from graph_core.training.boundary import decision_grid
 from graph_core.training.timeline import Timeline, state_bytes
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def record_run(timeline: Timeline, epochs: int = 20):
@@ -113,3 +107,23 @@ def test_the_running_byte_total_matches_what_is_kept_through_thinning_and_restar
         assert timeline.epochs == sorted(timeline.epochs) and timeline.epochs[-1] == max(timeline.epochs)
     timeline.clear()
     assert timeline.nbytes == 0 and len(timeline) == 0
+
+
+def test_more_due_checkpoints_a_second_than_allowed_space_the_kept_ones_out(monkeypatch):
+    """A fast run: every epoch is due at first; past `max_per_second` in one second,
+    `every` doubles and the checkpoints no longer due go, as the memory cap does."""
+    import graph_core.training.timeline as timeline_module
+
+    monkeypatch.setattr(timeline_module.time, "monotonic", lambda: 100.0)  # all within one second
+    model = torch.nn.Linear(2, 2)
+    timeline = Timeline(every=1, max_per_second=4)
+    for epoch in range(0, 41):
+        timeline.record(epoch, model)
+    assert timeline.every > 1
+    assert timeline.epochs[0] == 0 and timeline.epochs[-1] == 40
+    assert all(epoch % timeline.every == 0 for epoch in timeline.epochs[:-1])
+    assert len(timeline) <= 4 + 2  # the due ones of the current window, the first and the latest
+    unlimited = Timeline(every=1)
+    for epoch in range(0, 41):
+        unlimited.record(epoch, model)
+    assert unlimited.every == 1 and len(unlimited) == 41

@@ -47,12 +47,7 @@ EXAMPLE = EXAMPLES_DIR / "tiny_gpt.nlproj"
 SAMPLES = 800  # windows of the example's corpus for the short runs here (640 to train on)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from test_tiny_gpt import trained_bert, trained_example
 
 from app.lessons.gpt_view import GPTView
@@ -24,12 +23,7 @@ RUN_TIMEOUT = 60_000
 ALPHABET = set(CORPORA["grammar"].alphabet)
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 @pytest.fixture

@@ -38,13 +38,7 @@ from graph_core.training.schedules import Schedule
 TIMEOUT = 30
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    # Tiny networks on a shared 2-core machine: one thread is faster and steadier.
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # ---- tiny data sets --------------------------------------------------------------------

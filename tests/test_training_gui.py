@@ -14,39 +14,11 @@ from PySide6.QtWidgets import QApplication
 
 from app.commands import AddNodeCommand, ConnectCommand, DisconnectCommand, SetParamCommand
 from graph_core.graph import Edge
-from graph_core.project import list_examples
 
-READY_TIMEOUT = 120_000  # the first optimizer in a process imports ~800 modules
 RUN_TIMEOUT = 60_000
-EXAMPLES = {example.name: example for example in list_examples()}
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture
-def open_example(make_main_window, qtbot):
-    """A shown main window with a built-in example whose training settings are
-    overridden; training is ready (torch loaded). Threads are joined at the end."""
-    windows = []
-
-    def make(name: str = "mlp_xor", **training):
-        window = make_main_window()
-        windows.append(window)
-        window.open_example(EXAMPLES[name])
-        window.document.project.training.update({"device": "cpu", **training})
-        window.training.warm_up()
-        qtbot.waitUntil(lambda: window.training.is_ready, timeout=READY_TIMEOUT)
-        qtbot.waitUntil(lambda: window.training.bundle is not None, timeout=RUN_TIMEOUT)
-        return window
-
-    yield make
-    for window in windows:
-        assert window.training.shutdown(30_000)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 class Recorder:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import torch
 
 from graph_core.graph import ModelGraph
 from graph_core.project import Project, list_examples, load_project
@@ -17,11 +16,7 @@ SIZE = (1400, 900)
 EXAMPLES = {example.name: example for example in list_examples()}
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 def sine_curve_fit() -> Project:

@@ -579,6 +579,9 @@ def test_canvas_previews_are_throttled_while_the_boundary_keeps_up(qtbot, contro
     controller.dataReady.emit(bundle)
     painted = []
     views.previews.apply = painted.append  # count what reaches the canvas
+    # The canvas's turn comes when the test says (PREVIEW_MS is tens of milliseconds: on
+    # a loaded machine the waits below may take longer than that).
+    views._preview_timer.setInterval(60_000)
     first = take_snapshot(model, bundle, SnapshotOptions(resolution=20))
     controller.snapshotReady.emit(first)
     qtbot.waitUntil(lambda: painted == [first], timeout=2000)  # the first one at once
@@ -587,6 +590,7 @@ def test_canvas_previews_are_throttled_while_the_boundary_keeps_up(qtbot, contro
         controller.snapshotReady.emit(snapshot)
     qtbot.waitUntil(lambda: views.boundary.snapshot is later[-1], timeout=2000)
     assert painted == [first]  # the boundary is drawn, the canvas waits its turn
+    views._preview_timer.start(1)  # its turn
     qtbot.waitUntil(lambda: len(painted) == 2, timeout=2000)
     assert painted[-1] is later[-1]  # and then gets only the newest
 

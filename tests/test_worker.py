@@ -5,7 +5,6 @@ always ends (joined in the fixture, never left running)."""
 from __future__ import annotations
 
 import pytest
-import torch
 from PySide6.QtCore import QThread
 
 from app.training.worker import TrainingWorker, Updates, event_every, is_warm, wait_until_warm
@@ -18,11 +17,7 @@ from graph_core.training.snapshot import SnapshotOptions
 TIMEOUT = 60_000
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 def xor_trainer(epochs: int = 20, fast: str = "auto", **config) -> tuple[Trainer, object]:

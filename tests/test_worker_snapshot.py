@@ -22,13 +22,7 @@ from graph_core.training.snapshot import (
     weight_magnitudes,
 )
 
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def example(name: str, **data):

@@ -42,7 +42,8 @@ from PySide6.QtWidgets import (
 
 from app.icons import icon
 from app.picture import PictureFormat, PictureOptions, register_picture_formats
-from app.theme import current_theme, monospace_font
+from app.theme import current_theme, monospace_font, set_style_property
+from app.worker_thread import release_worker_thread, start_worker_thread
 from graph_core.export import TOLERANCE, ExportFormat, ExportReport, ExportSource, default_name, formats
 
 if TYPE_CHECKING:
@@ -400,7 +401,7 @@ class ExportDialog(QDialog):
     def refresh_weights_label(self) -> None:
         text, role = weights_summary(self.main_window)
         self.weights_label.setText(text)
-        _set_role(self.weights_label, role)
+        set_style_property(self.weights_label, "role", role)
 
     def format_item(self, name: str) -> QTreeWidgetItem:
         for index in range(self.format_list.topLevelItemCount()):
@@ -537,16 +538,9 @@ class ExportDialog(QDialog):
 
     def _start_worker(self, request: ExportRequest) -> None:
         worker = ExportWorker(request)
-        thread = QThread(self)
-        thread.setObjectName("export")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(thread.quit)
+        thread = start_worker_thread(self, worker, worker.run, name="export", done=worker.done)
         worker.formatStarted.connect(self._on_format_started)
         worker.reportReady.connect(self._on_report)
-        # Deleted as its thread ends: a deleteLater() called once the thread has finished
-        # is never carried out, and every export's worker, network and project would stay.
-        thread.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         self._worker, self._thread = worker, thread
         thread.start()
@@ -591,13 +585,8 @@ class ExportDialog(QDialog):
     def _on_thread_finished(self) -> None:
         if self.sender() is not self._thread:
             return
-        thread = self._thread
-        # The worker deletes itself as its thread ends (in that thread). Our reference goes
-        # only once it has: dropped earlier, it would delete the worker a second time from
-        # this thread, a crash ("shared QObject was deleted directly").
-        thread.wait()
+        release_worker_thread(self._thread)  # before the worker's reference goes
         self._worker, self._thread = None, None
-        thread.deleteLater()
         self._maybe_finish()
 
     def _maybe_finish(self) -> None:
@@ -664,7 +653,7 @@ class ExportDialog(QDialog):
 
     def _set_summary(self, text: str, role: str) -> None:
         self.summary.setText(text)
-        _set_role(self.summary, role)
+        set_style_property(self.summary, "role", role)
 
     # ----- questions -------------------------------------------------------------------------
     def _ask_folder(self, current: str) -> str | None:
@@ -791,12 +780,6 @@ def _wrapping_label(text: str, role: str | None = None) -> QLabel:
     if role:
         label.setProperty("role", role)
     return label
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def _framed(tree: QTreeWidget) -> None:

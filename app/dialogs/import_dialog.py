@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.icons import icon
-from app.theme import current_theme
+from app.theme import current_theme, set_style_property
 
 if TYPE_CHECKING:
     from app.main_window import MainWindow
@@ -84,7 +84,7 @@ class _ImportDialog(QDialog):
 
     def _set_summary(self, text: str, role: str) -> None:
         self.summary.setText(text)
-        _set_role(self.summary, role)
+        set_style_property(self.summary, "role", role)
 
     def _row(self, status: str, *texts: str) -> QTreeWidgetItem:
         """A report row: `status` is ok, warning, error or info (its icon)."""
@@ -205,13 +205,13 @@ class ImportWeightsDialog(_ImportDialog):
         reason = _adopt(self.main_window, model)
         if reason:
             self.next_steps.setText(f"The weights are loaded, but training cannot use them yet: {reason}.")
-            _set_role(self.next_steps, "warning")
+            set_style_property(self.next_steps, "role", "warning")
             return
         self.next_steps.setText(
             "These weights are now the network's: Continue Training (Ctrl+F5) trains on from them, and "
             "File › Export… writes them."
         )
-        _set_role(self.next_steps, "dim")
+        set_style_property(self.next_steps, "role", "dim")
         self.main_window.show_message(f"Loaded weights from {report.path.name}")
 
     def _show_report(self, report: WeightsReport, model: Any) -> None:
@@ -571,9 +571,3 @@ def _section(text: str) -> QLabel:
     label = QLabel(text)
     label.setProperty("role", "section")
     return label
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)

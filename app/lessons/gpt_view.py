@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from app.i18n import tr
 from app.lenses.common import Lens, label
 from app.lessons.observers import LanguageFrame
-from app.theme import monospace_font
+from app.theme import monospace_font, set_style_property
 from app.training.views.style import mix, sequential_rgba, style_plot
 from graph_core.data.text import visible
 from graph_core.training.language import MASK_CHAR
@@ -395,14 +395,12 @@ class GPTView(Lens):
         settings = self._settings_text()
         speed = tr("{count} characters in {seconds} s").format(count=result.tokens, seconds=f"{result.seconds:.2f}")
         epoch = tr("Epoch {epoch}").format(epoch=self._generation_epoch)
-        self.status.setProperty("role", "dim")
         self.status.setText(" · ".join(part for part in (epoch, speed, settings) if part))
-        self._restyle_status()
+        set_style_property(self.status, "role", "dim")
 
     def _show_problem(self, text: str) -> None:
-        self.status.setProperty("role", "error")
         self.status.setText(text)
-        self._restyle_status()
+        set_style_property(self.status, "role", "error")
 
     # ---- filling in (masked models) ----------------------------------------------------------
     def fill_in(self) -> bool:
@@ -455,9 +453,8 @@ class GPTView(Lens):
             else "{count} hidden characters filled in, reading both sides"
         )
         count = tr(template).format(count=len(filling.guesses))
-        self.status.setProperty("role", "dim")
         self.status.setText(f"{epoch} · {count}")
-        self._restyle_status()
+        set_style_property(self.status, "role", "dim")
 
     def _settings_text(self) -> str:
         temperature = self.temperature.value()
@@ -467,10 +464,6 @@ class GPTView(Lens):
         if self.top_k.value():
             text += " · " + tr("top-k {k}").format(k=self.top_k.value())
         return text
-
-    def _restyle_status(self) -> None:
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
 
     def shutdown(self, timeout: float = JOIN_TIMEOUT_S) -> bool:
         """Wait for a generation in progress (the window closes); True when none runs."""

@@ -27,12 +27,12 @@ from app.lessons.observers import (
     language_frame,
 )
 from app.theme import current_theme
+from app.worker_thread import release_worker_thread, start_worker_thread
 
 log = logging.getLogger(__name__)
 
 GPT_DOCK_HEIGHT = 520  # pixels the GPT view's dock opens with (the canvas keeps the rest)
 GENERATIVE = {"gan": "GAN view", "autoencoder": "Autoencoder view", "gpt": "GPT view", "diffusion": "Diffusion view"}
-SWEEP_JOIN_MS = 30_000
 
 
 class LRSweep(QObject):
@@ -337,12 +337,8 @@ class LensHub(QObject):
             self.window.show_message(tr("The learning-rate finder cannot run: {problem}").format(problem=error), 8000)
             return False
         sweep = LRSweep(model, bundle, config)
-        thread = QThread(self)
-        sweep.moveToThread(thread)
-        thread.started.connect(sweep.run)
+        thread = start_worker_thread(self, sweep, sweep.run, name="lr-sweep")
         sweep.finished.connect(self._on_sweep_done)
-        # Deleted as its thread ends: a deleteLater() once the thread has finished never runs.
-        thread.finished.connect(sweep.deleteLater)
         self._sweep = (thread, sweep)
         view.set_running(True)
         thread.start()
@@ -357,10 +353,7 @@ class LensHub(QObject):
 
     @Slot(object, str)
     def _on_sweep_done(self, result, error: str) -> None:
-        thread, _ = self._sweep
-        thread.quit()  # its own queued quit may not have run yet: never wait on it
-        thread.wait(SWEEP_JOIN_MS)  # the sweep has returned: its thread ends at once
-        thread.deleteLater()
+        release_worker_thread(self._sweep[0])  # the sweep has returned: its thread ends at once
         self._sweep = None
         view = self.widgets.get("lr_finder")
         if view is None:  # the lenses were let go (the window closed) before the result came

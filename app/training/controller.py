@@ -27,6 +27,7 @@ from app.training.worker import (
     warm_up_in_background,
     warm_up_thread,
 )
+from app.worker_thread import release_worker_thread, start_worker_thread
 
 if TYPE_CHECKING:
     from app.document import Document
@@ -40,9 +41,9 @@ log = logging.getLogger(__name__)
 IDLE, RUNNING, PAUSED, STOPPING, FINISHED, ERROR = "idle", "running", "paused", "stopping", "finished", "error"
 BUSY_STATES = (RUNNING, PAUSED, STOPPING)
 SMALL_MODEL_PARAMS = 2_000_000  # below this, one torch thread trains fastest beside a GUI
-# Step events at most this often: the views draw ~30 times a second, and each event
-# reports the mean loss of the batches since the last one. Every batch of a fast-path
-# run (50,000 a second on the spiral) would cost more than the training itself.
+# Step events at most this often (the worker sets how many batches lie between two
+# possible ones): the views draw ~30 times a second, and each event reports the mean
+# loss of the batches since the last one.
 STEP_EVENT_INTERVAL_S = 0.01
 DATA_RELOAD_DELAY_MS = 150  # settings typed in quick succession load the data once
 WARM_POLL_MS = 50
@@ -595,11 +596,9 @@ class TrainingController(QObject):
         options = None if mode in ("gan", "diffusion") else self._snapshot_options(self._run.config.loss)
         worker = TrainingWorker(trainer, bundle, options)
         worker.event_hooks = [hook for make in self.run_observers if (hook := make(trainer, bundle)) is not None]
-        thread = QThread(self)
-        thread.setObjectName(f"training-run-{self._run.run_id}")
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.done.connect(thread.quit)
+        thread = start_worker_thread(
+            self, worker, worker.run, name=f"training-run-{self._run.run_id}", done=worker.done
+        )
         worker.started.connect(self._on_started)
         worker.updatesReady.connect(self._on_updates)
         worker.snapshotReady.connect(self._on_snapshot)
@@ -607,9 +606,6 @@ class TrainingController(QObject):
         worker.paused.connect(self._on_paused)
         worker.diverged.connect(self._on_diverged)
         worker.finished.connect(self._on_finished)
-        # Deleted as its thread ends: a deleteLater() called once the thread has finished
-        # is never carried out, and every run's worker, trainer and model would stay.
-        thread.finished.connect(worker.deleteLater)
         thread.finished.connect(self._on_thread_finished)
         self._worker, self._thread = worker, thread
         self._set_state(PAUSED if paused else RUNNING)
@@ -799,15 +795,9 @@ class TrainingController(QObject):
 
     def _drop_thread(self) -> None:
         self._pace_timer.stop()
-        thread = self._thread
-        if thread is not None:
-            # The worker deletes itself as its thread ends (in that thread). Our reference
-            # goes only once it has: dropped earlier, it would delete the worker a second
-            # time from this thread, a crash ("shared QObject was deleted directly").
-            thread.wait()
+        if self._thread is not None:
+            release_worker_thread(self._thread)  # before the worker's reference goes
         self._worker, self._thread = None, None
-        if thread is not None:
-            thread.deleteLater()
 
     # ---- the document -------------------------------------------------------------------------------------
     @Slot()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.icons import _PainterIconEngine, _path
+from app.theme import set_style_property
 from app.training.controller import (
     FINISHED,
     IDLE,
@@ -164,12 +165,6 @@ def _label(text: str = "", role: str | None = None, wrap: bool = True) -> QLabel
     if role:
         label.setProperty("role", role)
     return label
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def format_duration(seconds: float | None) -> str:
@@ -369,13 +364,13 @@ class TrainingDock(QWidget):
         if self._showing_error:
             return  # an error stays until the next run starts
         self.status.setText(text)
-        _set_role(self.status, "dim")
+        set_style_property(self.status, "role", "dim")
         self.status.show()
 
     def show_error(self, text: str) -> None:
         self._showing_error = True
         self.status.setText(text)
-        _set_role(self.status, "error")
+        set_style_property(self.status, "role", "error")
         self.status.show()
 
     # ---- checks ------------------------------------------------------------------------------------------------
@@ -385,7 +380,7 @@ class TrainingDock(QWidget):
         text = checked.problem or checked.advice
         self.check_box.setVisible(bool(text))
         self.check_label.setText(text or "")
-        _set_role(self.check_label, "error" if checked.problem else "warning")
+        set_style_property(self.check_label, "role", "error" if checked.problem else "warning")
         self._fix = checked.input_fix
         self.fix_button.setVisible(self._fix is not None)
         if self._fix is not None:
@@ -463,7 +458,7 @@ class EditBanner(QFrame):
             "The network changed, so training paused. Continue training keeps the weights of the nodes you "
             "did not change; new or resized nodes start fresh."
         )
-        _set_role(self.text, "warning")
+        set_style_property(self.text, "role", "warning")
         buttons = QHBoxLayout()
         self.continue_button = QPushButton(training_icon("continue"), "Continue training")
         self.continue_button.clicked.connect(controller.continue_after_edit)

@@ -41,6 +41,12 @@ _BOMS = (
 )
 
 
+def bom_encoding(raw: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte-order mark at the start of `raw` names
+    (UTF-32 first: its little-endian mark begins with UTF-16's), or None."""
+    return next((name for boms, name in _BOMS if raw.startswith(boms)), None)
+
+
 @dataclass
 class _Table:
     """The parsed file: header names and data rows with their spreadsheet row numbers."""
@@ -107,7 +113,7 @@ def _read_text(path: Path) -> str:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataImportError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    encoding = next((name for boms, name in _BOMS if raw.startswith(boms)), "utf-8-sig")
+    encoding = bom_encoding(raw) or "utf-8-sig"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:

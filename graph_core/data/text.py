@@ -6,7 +6,6 @@ window shifted by one, so every position predicts the character that follows it)
 
 from __future__ import annotations
 
-import codecs
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -18,6 +17,7 @@ import numpy as np
 import torch
 
 from graph_core.data.bundle import DataBundle, DataImportError
+from graph_core.data.csv_import import bom_encoding
 from graph_core.data.split import DEFAULT_SPLIT, _counts, check_ratios
 
 MAX_TEXT_BYTES = 8 * 2**20  # the whole text is held in memory, encoded, while training
@@ -29,10 +29,6 @@ WINDOWS_PER_CHARACTER = 4
 _VISIBLE = {"\n": "↵", " ": "␣", "\t": "⇥", "\f": "␌"}
 # Control characters plain text does not hold (tabs, line and page breaks are fine).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
-_BOMS = (
-    ((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE), "utf-32"),
-    ((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE), "utf-16"),
-)
 
 
 def visible(char: str) -> str:
@@ -231,7 +227,7 @@ def read_text_file(path: str | Path) -> str:
         raise DataImportError(f"cannot read {path}: {error.strerror or error}") from None
     if not raw.strip():
         raise DataImportError(f"{path.name} is empty: it holds no text to learn from")
-    encoding = next((name for boms, name in _BOMS if raw.startswith(boms)), None)
+    encoding = bom_encoding(raw)
     if encoding is None and b"\x00" in raw:
         offset = raw.index(b"\x00")
         raise DataImportError(

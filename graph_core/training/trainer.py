@@ -90,9 +90,10 @@ class Trainer:
     n batches (0: none); with a slow listener, raise it rather than drop events. On
     CUDA each step event waits for the device, so a GUI there should ask for fewer.
     `step_event_interval` (seconds, 0: none) also keeps step events at least that far
-    apart: each then reports the mean loss of all batches since the previous one. A
-    view that draws 30 times a second needs no more; on the fast path it lets many
-    steps go in one call (an event every batch of a 2,000-epochs/s run halves its speed).
+    apart (an epoch's last batch is always reported): each then reports the mean loss
+    of all batches since the previous one. A view that draws 30 times a second needs
+    no more. The batches between two possible events (`step_event_every`) still go in
+    one call on the fast path.
 
     `validate_every` measures the validation split every n epochs. By default (None)
     the trainer measures as often as keeps validation near 1% of training time (every
@@ -401,8 +402,9 @@ class Trainer:
                 single_step = self._wait_while_paused()
                 if single_step is None:
                     return "stopped"
-            # Steps up to the next event; with an interval, as many as the runner's slice.
-            cadence = every - index % every if every and not self.step_event_interval else total
+            # The steps up to the next possible event go in one call (as many as fit the
+            # runner's time slice); the interval only decides whether that event is sent.
+            cadence = every - index % every if every else total
             count = 1 if single_step else min(total - index, cadence, runner.max_steps)
             if factors is not None:
                 self._set_lr(float(factors[index + count - 1]))
@@ -411,9 +413,7 @@ class Trainer:
             self.global_step += count
             window.samples += min(batch_size * (index + count), size) - batch_size * index
             index += count
-            if single_step or (
-                every and (index % every == 0 or self.step_event_interval) and self._step_event_due(index)
-            ):
+            if single_step or (every and index % every == 0 and self._step_event_due(index)):
                 reason = self._report_steps(meter, index, window)
                 if reason:
                     return reason

@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 
 import pytest
-import torch
 from PySide6.QtCore import QCoreApplication, QEvent, QThread
 from shiboken6 import isValid
 
@@ -32,12 +31,7 @@ THREADS_SETTLE_MS = 60_000
 EXAMPLES = {example.name: example for example in list_examples()}
 
 
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def deleted_later() -> None:

@@ -38,19 +38,13 @@ from graph_core.training import EpochEvent, Trainer, TrainingConfig, checkpoint
 from graph_core.training.trainer import TRAINING_STATE_FILE
 
 SUITE = "Hostile input"
-pytestmark = pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:Detected pickle protocol:UserWarning"),
+    pytest.mark.usefixtures("one_torch_thread"),
+]
 XOR_PATH = next(e.path for e in list_examples() if e.name == "mlp_xor")
 XOR = load_project(XOR_PATH)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """Small networks train fastest on one thread on a busy machine (STACK-NOTES)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 # ----- weights that would run code ---------------------------------------------------------------

@@ -15,7 +15,6 @@ import sys
 import time
 
 import pytest
-import torch
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from app.lessons.observers import TIMELINE_MAX_BYTES
@@ -84,11 +83,7 @@ class MemoryLog(QObject):
         self.snapshots += 1
 
 
-@pytest.fixture(autouse=True)
-def keep_torch_threads():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 @pytest.mark.parametrize(("path", "steps"), [("fast", 10_000), ("eager", 2_000)])

@@ -24,7 +24,6 @@ from app.training import controller as controller_module
 from app.training.controller import BUSY_STATES, ERROR, FINISHED, PAUSED, RUNNING
 from app.training.views import curves
 from graph_core.compiler import CompiledModel
-from graph_core.project import list_examples
 from graph_core.training import fast, modes
 from tests.robustness.conftest import (
     REPO,
@@ -37,38 +36,23 @@ from tests.robustness.conftest import (
 )
 
 SUITE = "Training faults in the app"
-READY_TIMEOUT = 180_000  # torch, the first optimizer and the fast path's kernels load once
 RUN_TIMEOUT = 60_000
-EXAMPLES = {example.name: example for example in list_examples()}
 KEPT_RUNS = 2  # earlier runs the loss plot keeps to compare (8 in the app), then it drops the oldest
 
 
-@pytest.fixture(autouse=True)
-def keep_torch_threads():
-    before = torch.get_num_threads()
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("torch_threads_restored")
 
 
 @pytest.fixture
-def training_window(make_main_window, qtbot):
+def training_window(open_example):
     """A shown window with an example open on the CPU, torch loaded and data ready."""
-    windows = []
 
     def make(example: str = "mlp_spiral", **training):
-        window = make_main_window()
-        windows.append(window)
-        window.open_example(EXAMPLES[example])
-        window.document.project.training.update({"device": "cpu", **training})
-        window.training.warm_up()
-        qtbot.waitUntil(lambda: window.training.is_ready, timeout=READY_TIMEOUT)
-        qtbot.waitUntil(lambda: window.training.bundle is not None, timeout=RUN_TIMEOUT)
+        window = open_example(example, **training)
         fast.warm_up(background=False)  # runs take the fast path from the first on
         return window
 
-    yield make
-    for window in windows:
-        assert window.training.shutdown(30_000)
+    return make
 
 
 class Steps:

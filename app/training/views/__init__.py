@@ -6,6 +6,7 @@ puts each node's picture on the canvas. Qt and pyqtgraph only; torch only when a
 from __future__ import annotations
 
 import logging
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot
@@ -23,8 +24,10 @@ __all__ = ["BoundaryView", "CurvesView", "DataPreview", "MetricsView", "PreviewP
 log = logging.getLogger(__name__)
 
 
+@cache
 def one_blas_thread() -> None:
-    """numpy's matrix products on one thread for this process. The views' products are
+    """numpy's matrix products on one thread for this process (once: the setting is
+    process-wide, and finding the libraries scans every loaded one). The views' products are
     small (resampling previews): a second OpenBLAS thread spinning beside the training
     thread on a 2-core machine made a 160x160 resample 10x slower (12 ms, not 1.3)."""
     try:
