@@ -3,13 +3,16 @@ Trainer, the options for a lean loop (issue 9) and the fast path, against Tensor
 Playground's headless speed and scikit-learn's MLPClassifier. One torch thread;
 medians of alternating rounds; wall clock and CPU time (steadier on a shared machine).
 
-Run: python -m bench.bench_speed [--quick | --full] [--with-compile]
+Run: python -m bench.bench_speed [--quick | --full] [--with-compile] [--gpu-only]
+(--gpu-only: just the section that times the Trainer on a CUDA GPU, eager and with
+CUDA graphs, against the CPU.)
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import dataclasses
 import os
 import statistics
 import subprocess
@@ -28,7 +31,16 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-from bench.bench_trainer import PeerRace, Timing, digits, digits_cnn, spiral_250, timed, tiny_mlp  # noqa: E402
+from bench.bench_trainer import (  # noqa: E402
+    PeerRace,
+    Timing,
+    digits,
+    digits_cnn,
+    digits_mlp,
+    spiral_250,
+    timed,
+    tiny_mlp,
+)
 from graph_core.data import DataBundle  # noqa: E402
 from graph_core.training import StepEvent, Trainer, TrainingConfig  # noqa: E402
 from graph_core.training.fast import compiler  # noqa: E402
@@ -403,32 +415,134 @@ def kernel_costs(settings: Settings) -> None:
         print(f"  cold compile into an empty cache (child process, float32): {time.perf_counter() - started:.1f} s")
 
 
-def gpu_report(bundle: DataBundle) -> None:
-    if not torch.cuda.is_available():
-        print("\nGPU: no CUDA device here. The fast path is CPU-only; CUDA runs keep the eager path, where a tiny")
-        print("network is launch-bound (~40 kernels per step): graph_core.training.fast.cuda_graphs captures a")
-        print("whole step as one CUDA graph for that case (untested without a GPU).")
-        return
-    from graph_core.training.fast.cuda_graphs import capture_train_step
+@dataclass(frozen=True)
+class GpuCase:
+    """A network timed on the CPU and the GPU through the Trainer, as a user runs it."""
 
-    device = torch.device("cuda")
-    model = playground_net().to(device)
-    x, t = bundle.x_train.to(device), signed_targets(bundle).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=PLAYGROUND_LR)
-    step = capture_train_step(model, F.mse_loss, optimizer, x[:10], t[:10])
-    for name, run in (("eager on CUDA", None), ("CUDA graph replay", step)):
-        torch.cuda.synchronize()
-        started = time.perf_counter()
-        for _ in range(50):
-            for i in range(0, 250, 10):
-                if run is None:
-                    optimizer.zero_grad(set_to_none=True)
-                    F.mse_loss(model(x[i : i + 10]), t[i : i + 10]).backward()
-                    optimizer.step()
-                else:
-                    run(x[i : i + 10], t[i : i + 10])
-        torch.cuda.synchronize()
-        print(f"GPU playground net, {name}: {50 / (time.perf_counter() - started):,.0f} epochs/s")
+    title: str
+    model: nn.Module  # initial weights; every run trains a copy
+    bundle: DataBundle
+    config: TrainingConfig  # the device is set per option
+    per_sample: bool = False  # report samples/s instead of epochs/s
+
+
+# (label, device, fast, cuda_graphs): the Trainer's ways to train a small network.
+GPU_OPTIONS = (
+    ("CPU, fast path", "cpu", "on", "off"),
+    ("CPU, eager (1 thread)", "cpu", "off", "off"),
+    ("CUDA, eager", "cuda", "off", "off"),
+    ("CUDA, graphs", "cuda", "off", "on"),
+)
+
+
+def gpu_cases() -> list[GpuCase]:
+    spiral = spiral_250()
+    torch.manual_seed(0)
+    digits_net = digits_mlp(nn.ReLU)
+    digits_config = TrainingConfig(
+        lr=1e-3, batch_size=PeerRace.batch, epochs=1, weight_decay=PeerRace.alpha / PeerRace.batch, device="cpu"
+    )
+    return [
+        GpuCase(
+            f"Playground default network (tanh [4, 2], spiral 250 points, batch 10, SGD {PLAYGROUND_LR})",
+            playground_net(),
+            spiral,
+            playground_config(1),
+        ),
+        GpuCase(
+            "[8, 8, 8, 8] tanh network, otherwise the same", playground_net((8, 8, 8, 8)), spiral, playground_config(1)
+        ),
+        GpuCase(
+            "Digits MLP (64 hidden ReLU, Adam lr 1e-3, batch 200)",
+            digits_net,
+            digits("flat"),
+            digits_config,
+            per_sample=True,
+        ),
+    ]
+
+
+def gpu_train(case: GpuCase, device: str, fast: str, graphs: str, epochs: int) -> Trainer:
+    """One run of `epochs` through the Trainer (epoch events only), checked to be on the
+    path asked for."""
+    config = dataclasses.replace(case.config, device=device, epochs=epochs)
+    trainer = Trainer(copy.deepcopy(case.model), case.bundle, config, fast=fast, cuda_graphs=graphs, step_event_every=0)
+    finished = trainer.run()
+    if finished.reason != "completed":
+        raise RuntimeError(f"{case.title}: {finished.reason}: {finished.message}")
+    if (fast == "on") != trainer.uses_fast_path:
+        raise RuntimeError(f"{case.title}: not on the fast path: {trainer.fast_reason}")
+    if (graphs == "on") != trainer.uses_cuda_graphs:
+        raise RuntimeError(f"{case.title}: CUDA graphs not as asked: {trainer.cuda_graphs_reason}")
+    return trainer
+
+
+def gpu_rates(case: GpuCase, options: list[tuple[str, str, str, str]], seconds: float) -> dict[str, float]:
+    """Epochs/s (samples/s for `per_sample`) per option: each run sized to ~`seconds`,
+    one warm-up run each, then medians of 3 rounds in alternating order."""
+    epochs: dict[str, int] = {}
+    losses: dict[str, list[float]] = {}
+    for label, device, fast, graphs in options:
+        count = 2  # grown until a run is long enough that setup (and capture) hardly count
+        while True:
+            took = timed(lambda d=device, f=fast, g=graphs, n=count: gpu_train(case, d, f, g, n)).wall
+            if took >= seconds / 4 or count >= 20_000:
+                break
+            count *= 4
+        epochs[label] = max(2, min(20_000, int(count * seconds / max(took, 1e-6))))
+        warm = gpu_train(case, device, fast, graphs, epochs[label])  # the warm-up run
+        losses[label] = [e.train_loss for e in warm.history]
+    times: dict[str, list[float]] = {label: [] for label in epochs}
+    for round_index in range(3):
+        order = options if round_index % 2 == 0 else options[::-1]
+        for label, device, fast, graphs in order:
+            run = lambda d=device, f=fast, g=graphs, n=epochs[label]: gpu_train(case, d, f, g, n)  # noqa: E731
+            times[label].append(timed(run).wall)
+    scale = len(case.bundle.x_train) if case.per_sample else 1
+    table = {label: statistics.median(epochs[label] * scale / t for t in times[label]) for label in epochs}
+    print_gpu_table(case, table)
+    eager, graphed = losses["CUDA, eager"], losses["CUDA, graphs"]
+    n = min(len(eager), len(graphed))
+    diff = max(abs(a - b) for a, b in zip(eager[:n], graphed[:n], strict=True))
+    print(f"  CUDA graphs vs CUDA eager, per-epoch train losses over {n} epochs: max |diff| {diff:.1e}")
+    return table
+
+
+def print_gpu_table(case: GpuCase, table: dict[str, float]) -> None:
+    unit = "samples/s" if case.per_sample else "epochs/s"
+    base = table["CPU, eager (1 thread)"]
+    print(f"  {'option':28} {unit:>11} {'x CPU eager':>12}")
+    for label, rate in table.items():
+        print(f"  {label:28} {rate:11,.0f} {rate / base:12.2f}")
+    graphed = table["CUDA, graphs"]
+    best_cpu = max((label for label in table if label.startswith("CPU")), key=table.__getitem__)
+    print(
+        f"  CUDA graphs / CUDA eager: {graphed / table['CUDA, eager']:.2f}x; "
+        f"CUDA graphs / best CPU ({best_cpu}): {graphed / table[best_cpu]:.2f}x"
+    )
+
+
+def gpu_report(settings: Settings) -> bool:
+    """The Trainer on the GPU against the CPU for small networks: eager, where every
+    step is dozens of kernel launches, and with one CUDA graph replayed per batch.
+    False (after one line saying so) without CUDA."""
+    if not torch.cuda.is_available():
+        print(
+            "\nGPU: no CUDA device here; the CUDA-graph comparison needs one (python -m bench.bench_speed --gpu-only)."
+        )
+        return False
+    name = torch.cuda.get_device_name(0)
+    print(f"\nGPU: {name}, torch {torch.__version__}, CUDA {torch.version.cuda}; the Trainer with epoch events only,")
+    print("medians of 3 alternating runs after one warm-up run each; CPU on 1 torch thread")
+    options = list(GPU_OPTIONS)
+    if compiler.load() is None:
+        print(f"  (no CPU fast path: {compiler.unavailable_reason()})")
+        options = options[1:]
+    seconds = max(1.0, 2 * settings.seconds)
+    for case in gpu_cases():
+        print(f"\n{case.title}")
+        gpu_rates(case, options, seconds)
+    return True
 
 
 # ---- report ------------------------------------------------------------------------------------
@@ -478,9 +592,15 @@ def main(argv: list[str] | None = None) -> None:
     size.add_argument("--quick", action="store_true", help="a few minutes (default)")
     size.add_argument("--full", action="store_true", help="more rounds, longer runs, a cold kernel compile")
     parser.add_argument("--with-compile", action="store_true", help="also torch.compile (minutes of compiling)")
+    parser.add_argument("--gpu-only", action="store_true", help="only the CPU-vs-GPU section (CUDA graphs)")
     args = parser.parse_args(argv)
     settings = FULL if args.full else QUICK
     torch.set_num_threads(1)
+    if args.gpu_only:
+        started = time.perf_counter()
+        if gpu_report(settings):
+            print(f"\ntotal {time.perf_counter() - started:.0f} s")
+        return
     started = time.perf_counter()
     print(
         f"NeuroLoom speed benchmark ({'--full' if args.full else '--quick'}): torch {torch.__version__}, "
@@ -493,7 +613,7 @@ def main(argv: list[str] | None = None) -> None:
     playground_report(settings, args.with_compile)
     digits_report(settings.sklearn_rounds)
     cnn_report(settings)
-    gpu_report(spiral_250())
+    gpu_report(settings)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
 
 

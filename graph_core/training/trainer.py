@@ -34,7 +34,14 @@ from graph_core.training.events import (
     TrainingEvent,
 )
 from graph_core.training.metrics import Metrics
-from graph_core.training.modes import TrainingMode, TrainingSetupError, make_mode
+from graph_core.training.modes import (
+    ReconstructionMode,
+    SupervisedMode,
+    TrainingMode,
+    TrainingSetupError,
+    make_mode,
+)
+from graph_core.training.optimizers import trainable_parameters
 from graph_core.training.schedules import Schedule
 from graph_core.training.transfer import node_id_of
 
@@ -46,6 +53,9 @@ EventCallback = Callable[[TrainingEvent], None]
 VALIDATION_SHARE = 0.01
 MAX_SECONDS_WITHOUT_VALIDATION = 10.0
 TRAINING_STATE_FILE = "training_state.pt"
+# "auto" captures CUDA graphs for networks up to this many trainable parameters: there a
+# step is a few dozen tiny kernels and launching them costs more than running them.
+CUDA_GRAPHS_MAX_PARAMETERS = 1_000_000
 
 
 def resolve_device(name: str) -> torch.device:
@@ -110,6 +120,17 @@ class Trainer:
     cached); "off" never uses it. The choice is made once, in `prepare`;
     `uses_fast_path` tells it and `fast_reason` says why a run is not on it.
 
+    `cuda_graphs` chooses, on a CUDA device, to replay one captured CUDA graph per batch
+    instead of launching a step's kernels one by one (`fast.cuda_graphs.GraphedStep`):
+    supervised and reconstruction training with a constant learning rate. "auto"
+    (default) does it for networks up to `CUDA_GRAPHS_MAX_PARAMETERS` (launch-bound
+    ones), "on" for any size, "off" never. The graph is captured at the first
+    full-size batch and leaves no trace: the run sees the batches and updates an eager
+    run would (an epoch's last smaller batch trains eagerly). A step that cannot be
+    captured (one that reads values back from the GPU, say) leaves the run eager; one
+    that breaks inside torch's capture leaves every later run of the process eager too.
+    `uses_cuda_graphs` tells it and `cuda_graphs_reason` says why a run does not use them.
+
     `num_threads` calls `torch.set_num_threads` before training. It is process-wide,
     so the trainer leaves it alone unless asked: a GUI training small networks beside
     its own thread runs best with 1 (several threads on a busy 2-core machine made
@@ -132,9 +153,12 @@ class Trainer:
         step_event_interval: float = 0.0,
         validate_every: int | None = None,
         fast: str = "auto",
+        cuda_graphs: str = "auto",
     ) -> None:
         if fast not in ("auto", "on", "off"):
             raise ValueError(f"fast: must be auto, on or off, got {fast!r}")
+        if cuda_graphs not in ("auto", "on", "off"):
+            raise ValueError(f"cuda_graphs: must be auto, on or off, got {cuda_graphs!r}")
         self.model = model
         self.data = data
         self.config = config
@@ -148,6 +172,10 @@ class Trainer:
         self.fast = fast
         self.fast_reason: str | None = None
         self._fast_runner = None
+        self.cuda_graphs = cuda_graphs
+        self.cuda_graphs_reason: str | None = None
+        self._graphs_planned = False  # whether full-size batches replay a CUDA graph
+        self._graphed = None  # the captured GraphedStep, once the first full batch came
         self._validation_seconds: float | None = None
         self._train_seconds_since_validation = 0.0
         self.device: torch.device | None = None
@@ -246,6 +274,7 @@ class Trainer:
         ]
         self._snapshot = [(t, t.detach().clone()) for t in self._state_tensors()]
         self._plan_fast_path()
+        self._plan_cuda_graphs()
         self._prepared = True
 
     def _plan_fast_path(self) -> None:
@@ -272,6 +301,70 @@ class Trainer:
     def uses_fast_path(self) -> bool:
         """Whether epochs now run on the fast path."""
         return self._fast_runner is not None
+
+    def _plan_cuda_graphs(self) -> None:
+        self.cuda_graphs_reason = self._cuda_graphs_problem()
+        self._graphs_planned = self.cuda_graphs_reason is None
+
+    def _cuda_graphs_problem(self) -> str | None:
+        if self.cuda_graphs == "off":
+            return "CUDA graphs are off"
+        if not _is_cuda(self.device):
+            return f"CUDA graphs are for CUDA devices; this run trains on {self.device.type}"
+        if type(self.mode) not in (SupervisedMode, ReconstructionMode):
+            return f"CUDA graphs capture supervised and reconstruction training, not {self.mode.name}"
+        if not self._schedule.is_constant:
+            return "the learning rate changes during the run, and a captured step keeps the rate it was captured with"
+        from graph_core.training.fast.cuda_graphs import capture_problem
+
+        problem = capture_problem(self.mode)
+        if problem:
+            return problem
+        count = sum(p.numel() for p in trainable_parameters(self.mode.modules().values()))
+        if self.cuda_graphs == "auto" and count > CUDA_GRAPHS_MAX_PARAMETERS:
+            return (
+                f"the network has {count:,} trainable parameters; auto uses CUDA graphs up to "
+                f"{CUDA_GRAPHS_MAX_PARAMETERS:,}, where launching kernels costs more than running them"
+            )
+        return None
+
+    @property
+    def uses_cuda_graphs(self) -> bool:
+        """Whether full-size batches replay a captured CUDA graph (captured at the first)."""
+        return self._graphs_planned
+
+    def _train_step(self, batch) -> torch.Tensor:
+        graphed = self._graphed
+        if graphed is None and self._graphs_planned:
+            graphed = self._capture_graph(batch)
+        if graphed is not None:
+            return graphed.step(batch)
+        return self.mode.train_step(batch)
+
+    def _capture_graph(self, batch):
+        """Capture the step at a full-size batch (a smaller one trains eagerly and the
+        next full one captures); a capture that fails leaves the run eager, saying why."""
+        if len(batch[0]) != min(self.config.batch_size, self.mode.train_size):
+            return None
+        from graph_core.training.fast.cuda_graphs import GraphedStep
+
+        try:
+            self._graphed = GraphedStep.capture(self.mode, batch)
+        except Exception as error:  # GraphedStep put everything back: train eagerly
+            log.info("CUDA graph capture failed; training eagerly", exc_info=True)
+            lines = str(error).strip().splitlines()
+            detail = type(error).__name__ + (f": {lines[0][:200]}" if lines else "")
+            asked = "CUDA graphs were asked for, but " if self.cuda_graphs == "on" else ""
+            self.cuda_graphs_reason = f"{asked}the CUDA graph capture failed, so this run trains eagerly ({detail})"
+            self._graphs_planned = False
+        return self._graphed
+
+    def _drop_graph(self) -> None:
+        """Forget the captured step (the next full batch captures again): called
+        whenever tensors it writes are replaced or the learning rate changes."""
+        if self._graphed is not None:
+            self._graphed.release()
+            self._graphed = None
 
     def _seed(self) -> None:
         """The global seed covers dropout and other in-model randomness; shuffling has
@@ -371,7 +464,7 @@ class Trainer:
                     return "stopped"
             if not self._schedule.is_constant:
                 self._set_lr(self._schedule.factor(self.epoch, index))
-            meter.add(self.mode.train_step(batch))
+            meter.add(self._train_step(batch))
             steps += 1
             self.global_step += 1
             window.samples += min(batch_size, size - index * batch_size)
@@ -572,10 +665,12 @@ class Trainer:
                 for live, saved in self._snapshot:
                     live.copy_(saved)
         # Optimizer statistics (Adam's averages, momentum) are poisoned too.
+        self._drop_graph()  # it points at the statistics cleared here
         for optimizer in self.mode.optimizers():
             optimizer.state.clear()
 
     def _set_lr(self, factor: float) -> None:
+        self._drop_graph()  # a captured step keeps its rate
         for optimizer in self.mode.optimizers():
             for group in optimizer.param_groups:
                 group["lr"] = group["initial_lr"] * factor
@@ -627,6 +722,7 @@ class Trainer:
             raise checkpoint.CheckpointError(
                 f"{state_file}: holds {len(state['optimizers'])} optimizer state(s); this training has {len(optimizers)}"
             )
+        self._drop_graph()  # loading replaces the optimizer state it points at
         before = [optimizer.state_dict() for optimizer in optimizers]
         try:
             for optimizer, saved in zip(optimizers, state["optimizers"], strict=True):
@@ -649,9 +745,19 @@ class Trainer:
             "epoch": self.epoch,
             "global_step": self.global_step,
             "generator": self._generator.get_state(),
-            "optimizers": [optimizer.state_dict() for optimizer in self.mode.optimizers()],
+            "optimizers": self._optimizer_states(),
             "config": self.config.to_dict(),
         }
+
+    def _optimizer_states(self) -> list[dict]:
+        states = [optimizer.state_dict() for optimizer in self.mode.optimizers()]
+        if self._graphed is not None:  # saved as an uncaptured run has it: loadable anywhere
+            self._graphed.plain_state_dicts(states)
+        return states
+
+
+def _is_cuda(device: torch.device) -> bool:
+    return device.type == "cuda" and torch.cuda.is_available()
 
 
 def _is_out_of_memory(error: BaseException) -> bool:
