@@ -717,6 +717,21 @@ def test_regression_metrics_show_errors_and_predicted_against_true(qtbot):
     assert len(view.scatter.data) == 20
 
 
+def test_the_confusion_labels_are_reused_between_runs(qtbot):
+    """Labels are pooled (making 100 at each run's end blocked the window): a 3-class
+    matrix after a 10-class one shows 9 labels, with the new counts."""
+    view = MetricsView()
+    qtbot.addWidget(view)
+    ten = classification_metrics(torch.eye(10).repeat(3, 1), torch.arange(10).repeat(3), 10, loss=0.1)
+    view.set_metrics(ten)
+    first = list(view.count_items)
+    assert len(first) == 100 and all(item.isVisible() for item in first)
+    view.set_metrics(confusion_metrics())
+    assert view.count_items[:100] == first  # the same objects
+    shown = [item.textItem.toPlainText() for item in view.count_items if item.isVisible()]
+    assert shown == ["2", "0", "0", "0", "1", "0", "0", "1", "2"]
+
+
 def test_measure_now_asks_the_controller_and_shows_the_answer(qtbot, controller):
     views = make_views(qtbot, controller)
     views.metrics.measure_button.click()

@@ -284,7 +284,8 @@ class RunWatch:
         probe = bundle.x_train[:PROBE_SAMPLES] if supervised else None
         self.doctor = Diagnostician(trainer.model if supervised else None, probe)
         self.timeline = Timeline(every=1, max_bytes=TIMELINE_MAX_BYTES, max_per_second=TIMELINE_RECORDS_PER_S)
-        self._next_latest = 0.0
+        self._record_tokens = float(TIMELINE_RECORDS_PER_S)
+        self._last_refill = time.perf_counter()
         self.replica = None
         self.diffusion_forward: np.ndarray | None = None  # the diffusion view's forward process, made once
         self._next_frame = 0.0
@@ -316,11 +317,17 @@ class RunWatch:
         self._frame(event.epoch, force=True)
 
     def _epoch(self, event) -> None:
-        # Weights of epochs that are due, and of the latest one a few times a second
-        # (a fast run has thousands of epochs a second: copying each costs more than it).
+        # Weights of epochs that are due, but no more often than the timeline keeps them
+        # (a fast run has thousands of epochs a second: copying each would cost the run
+        # more than the training, and the timeline would thin them out again).
+        # A token bucket: a short run keeps every epoch, a long fast one ~20 a second.
         now = time.perf_counter()
-        if self.timeline.due(event.epoch) or now >= self._next_latest:
-            self._next_latest = now + TIMELINE_INTERVAL_S
+        self._record_tokens = min(
+            TIMELINE_RECORDS_PER_S, self._record_tokens + (now - self._last_refill) * TIMELINE_RECORDS_PER_S
+        )
+        self._last_refill = now
+        if self.timeline.due(event.epoch) and self._record_tokens >= 1:
+            self._record_tokens -= 1
             self.timeline.record(event.epoch, self.trainer.model, event)
         else:
             self.timeline.extend_history([event])
