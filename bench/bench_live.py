@@ -73,6 +73,7 @@ class LiveResult:
     lateness: dict
     fast_path: bool
     headless_epochs_per_s: float
+    gui_share: float = 0.0  # the GUI thread's CPU time per wall-clock second while measured
 
 
 class FrameCounter:
@@ -119,7 +120,9 @@ def live_run(app: QApplication, window, project: Path, seconds: float, hidden: t
     probe.start()
     first = epochs[-1]
     end = start + seconds
+    cpu = time.thread_time()
     pump_until(app, lambda: time.perf_counter() > end, seconds + 30)
+    gui_share = (time.thread_time() - cpu) / max(time.perf_counter() - start, 1e-9)
     last = epochs[-1]
     probe.stop()
     fast = bool(getattr(window.training.trainer, "uses_fast_path", False))
@@ -135,6 +138,7 @@ def live_run(app: QApplication, window, project: Path, seconds: float, hidden: t
         probe.summary(),
         fast,
         headless_rate(project, seconds),
+        gui_share,
     )
 
 
@@ -194,6 +198,11 @@ def main() -> int:
             f"  the playground's page: {low}-{high} epochs/s (browser cap {BROWSER_CAP}); live/playground "
             f"{r.epochs_per_s / statistics.mean((low, high)):.1f}x; headless engine {r.headless_epochs_per_s:,.0f} "
             f"epochs/s (live/headless {r.epochs_per_s / r.headless_epochs_per_s:.2f})"
+        )
+        frames = max(r.boundary_fps, 1e-9)
+        print(
+            f"  GUI thread busy {r.gui_share:.0%} of the time, {r.gui_share / frames * 1000:.1f} ms of its CPU per "
+            "boundary frame (curves, progress and canvas included)"
         )
         print(
             f"  goals: >= {goal} epochs/s {'ok' if r.epochs_per_s >= goal else 'MISSED'}, pictures >= {GOAL_FPS}/s "

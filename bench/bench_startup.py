@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_ENV = "NEUROLOOM_BENCH_STARTED"  # app.main reads it (not imported here: keep it cold)
-TARGET_S = 2.0
+TARGET_S = 1.0  # issue 9: a drawn window in under 1 s (issue 4 asked for 2)
 ENTRIES = {
     "cli": [sys.executable, "-m", "graph_core.cli", "gui"],  # what `neuroloom` runs
     "main": [sys.executable, "-c", "import sys; from app.main import main; sys.exit(main([]))"],

@@ -788,7 +788,10 @@ class TrainingController(QObject):
         self._pace_mark = (wall, cpu)
         if share > GUI_SHARE_TARGET:
             self._slowdown = min(MAX_SLOWDOWN, self._slowdown * min(2.0, share / GUI_SHARE_TARGET))
-        elif share < GUI_SHARE_TARGET / 2:
+        elif share < GUI_SHARE_TARGET * 0.8:
+            # Back towards full speed as soon as there is room: with a wide dead band
+            # (it was target/2) one busy moment, such as a run's start, kept the
+            # pictures at ~15 a second for the rest of the run.
             self._slowdown = max(1.0, self._slowdown / 1.25)
         if self._worker is not None:
             self._worker.set_pace(self._slowdown)

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UI_INTERVAL_S = 1 / 30  # at most ~30 batches of updates a second reach the GUI
-SNAPSHOT_INTERVAL_S = 0.04  # at most ~25 snapshots a second (the pictures move smoothly)...
-SNAPSHOT_SHARE = 0.05  # ...and never more than ~5% of the training thread's time
+SNAPSHOT_INTERVAL_S = 0.033  # at most ~30 snapshots a second (the pictures move smoothly; 20+ arrive)
+SNAPSHOT_SHARE = 0.08  # ...and never more than ~8% of the training thread's time
 # The trainer reports a step event about this often: every batch when batches are slow,
 # every few dozen when they take microseconds (the fast path trains the batches between
 # two events in one kernel call, so an event per batch would cost more than the batch).

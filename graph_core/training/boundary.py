@@ -7,6 +7,8 @@ origin "lower"), column j is x = xs[j], over the data set's domain.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -21,6 +23,7 @@ from graph_core.training.metrics import model_device, model_dtype
 GridKind = Literal["probability", "class", "value"]
 _SQUARED_LOSSES = ("MSELoss", "L1Loss", "SmoothL1Loss")
 _MARGIN = 0.05  # padding around the data when the bundle names no domain
+_CACHED_GRIDS = 8  # plane inputs kept (a live run asks for the same two grids ~20 times a second)
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,13 +74,50 @@ def plane_grid_points(bundle: DataBundle, resolution: int) -> tuple[torch.Tensor
 
 
 def _network_inputs(bundle: DataBundle, points: torch.Tensor, model: nn.Module) -> torch.Tensor:
+    return _featurized(bundle, points).to(device=model_device(model), dtype=model_dtype(model))
+
+
+def _featurized(bundle: DataBundle, points: torch.Tensor) -> torch.Tensor:
     if bundle.featurize is not None:
-        inputs = bundle.featurize(points)
-    elif bundle.input_shape == (2,):
-        inputs = points
-    else:
-        raise ValueError(f"{bundle.name}: grids over the input plane need 2-D point data")
-    return inputs.to(device=model_device(model), dtype=model_dtype(model))
+        return bundle.featurize(points)
+    if bundle.input_shape == (2,):
+        return points
+    raise ValueError(f"{bundle.name}: grids over the input plane need 2-D point data")
+
+
+class _GridCache:
+    """The plane's grid points and the network inputs made from them, per data set and
+    resolution: a live run pictures the same grids many times a second, and making them
+    (linspace, meshgrid, the input features) cost a third of a small network's picture.
+    Entries hold the data set weakly and are checked against its domain and features."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[int, int], tuple] = {}
+
+    def get(self, bundle: DataBundle, resolution: int) -> tuple[torch.Tensor, torch.Tensor, tuple, tuple]:
+        key = (id(bundle), resolution)
+        identity = (bundle.domain, id(bundle.featurize), bundle.input_shape)
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and entry[0]() is bundle and entry[1] == identity:
+            return entry[2]
+        points, x_range, y_range = plane_grid_points(bundle, resolution)
+        value = (points, _featurized(bundle, points), x_range, y_range)
+        with self._lock:
+            if len(self._entries) >= _CACHED_GRIDS:
+                self._entries.clear()
+            self._entries[key] = (weakref.ref(bundle), identity, value)
+        return value
+
+
+_grid_cache = _GridCache()
+
+
+def plane_inputs(bundle: DataBundle, resolution: int) -> tuple[torch.Tensor, torch.Tensor, tuple, tuple]:
+    """(grid points, the network's inputs for them, x range, y range), cached: do not
+    change the tensors returned."""
+    return _grid_cache.get(bundle, resolution)
 
 
 class _EvalMode:
@@ -115,9 +155,9 @@ def decision_grid(
     two-class task is a logit (default, sigmoid) or a -1/+1 score (squared-error
     losses); regression outputs trained with BCEWithLogitsLoss are logits too.
     """
-    points, x_range, y_range = plane_grid_points(bundle, resolution)
+    _, inputs, x_range, y_range = plane_inputs(bundle, resolution)
     with _EvalMode(model):
-        output = _outputs(model, _network_inputs(bundle, points, model), batch_size).float()
+        output = _outputs(model, inputs.to(device=model_device(model), dtype=model_dtype(model)), batch_size).float()
     output = output.reshape(output.shape[0], -1).cpu()
     shape = (resolution, resolution)
     if bundle.task != "classification":
@@ -129,11 +169,24 @@ def decision_grid(
         score = output[:, 0]
         probability = ((score + 1) / 2).clamp(0, 1) if loss in _SQUARED_LOSSES else torch.sigmoid(score)
         return DecisionGrid("probability", probability.reshape(shape).numpy(), None, x_range, y_range)
-    probabilities = torch.softmax(output, dim=1)
-    if output.shape[1] == 2:
-        return DecisionGrid("probability", probabilities[:, 1].reshape(shape).numpy(), None, x_range, y_range)
-    confidence, classes = probabilities.max(dim=1)
+    if output.shape[1] == 2:  # softmax's second column, without a softmax over rows of two
+        probability = torch.sigmoid(output[:, 1] - output[:, 0])
+        return DecisionGrid("probability", probability.reshape(shape).numpy(), None, x_range, y_range)
+    confidence, classes = _winning_class(output)
     return DecisionGrid("class", confidence.reshape(shape).numpy(), classes.reshape(shape).numpy(), x_range, y_range)
+
+
+def _winning_class(output: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The winning class of each row and its softmax probability, 1 / sum(exp(o - max)).
+
+    Computed class by class over whole columns: a softmax along rows of a few classes
+    took most of a small network's picture time."""
+    columns = output.T.contiguous()
+    best, classes = columns.max(dim=0)
+    total = torch.zeros_like(best)
+    for column in columns:
+        total += torch.exp(column - best)
+    return 1.0 / total, classes
 
 
 def node_grids(

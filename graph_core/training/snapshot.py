@@ -17,7 +17,7 @@ from torch import nn
 from graph_core.compiler import node_parameters
 from graph_core.data.bundle import DataBundle
 from graph_core.training.boundary import _EvalMode as EvalMode
-from graph_core.training.boundary import decision_grid, plane_grid_points
+from graph_core.training.boundary import decision_grid, plane_inputs
 from graph_core.training.metrics import model_device, model_dtype, predict_classes
 
 BoundaryKind = Literal["probability", "class", "value", "curve"]
@@ -140,8 +140,7 @@ def _plane_parts(model: nn.Module, bundle: DataBundle, options: SnapshotOptions)
     parts = {"boundary": boundary, "boundary_kind": grid.kind, "domain": (grid.x_range, grid.y_range)}
     if options.previews:
         r = options.unit_resolution
-        points, _, _ = plane_grid_points(bundle, r)
-        inputs = bundle.featurize(points) if bundle.featurize is not None else points
+        _, inputs, _, _ = plane_inputs(bundle, r)
         outputs = _node_outputs(model, inputs)
         parts["node_grids"] = {
             node: _units(value, options.max_units).T.reshape(-1, r, r).copy() for node, value in outputs.items()

@@ -6,6 +6,7 @@ runs can be compared; curves are made once per run and fed with `setData`.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -35,6 +36,10 @@ MAX_RUNS = 8  # the palette's size: more kept runs would share colours
 HOVER_HINT = "Point at the plots to read the values."
 MAX_MARKED = 300  # validation points beyond this are drawn as a line only
 REDRAW_MS = 15  # new data waits this long, so bursts of signals share one redraw
+# ...and redraws come at most this often: a fast run sends updates 30 times a second, and
+# redrawing the curves for each took the GUI time the decision boundary and the unit
+# pictures need to reach 20 frames a second (curves move smoothly at ~12).
+MIN_REDRAW_PERIOD_MS = 80
 # Columns of a run's step rows and epoch rows.
 S_STEP, S_LOSS, S_LR = range(3)
 E_EPOCH, E_STEP, E_TRAIN, E_VAL, E_ACC, E_ERR = range(6)
@@ -136,6 +141,7 @@ class CurvesView(QWidget):
         self._lr_tick: float | None = None
         self._pending: set[str] = set()  # curves of the current run with new data
         self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS)
+        self._last_redraw = 0.0
         self._redraw_timer.timeout.connect(self.redraw)
         self._build_controls()
         self._build_plots()
@@ -350,6 +356,7 @@ class CurvesView(QWidget):
         """Draw what arrived since the last redraw (normally called by a short timer,
         so a burst of events in one event-loop turn costs one redraw)."""
         self._redraw_timer.stop()
+        self._last_redraw = time.perf_counter()
         run, pending = self.current_run, self._pending
         self._pending = set()
         if run is not None and pending:
@@ -358,7 +365,8 @@ class CurvesView(QWidget):
 
     def _schedule_redraw(self) -> None:
         if not self._redraw_timer.isActive():
-            self._redraw_timer.start()
+            since_ms = (time.perf_counter() - self._last_redraw) * 1000
+            self._redraw_timer.start(max(REDRAW_MS, round(MIN_REDRAW_PERIOD_MS - since_ms)))
 
     def forget_runs(self) -> None:
         """Drop every run, kept ones too: another project was opened, and curves of a
