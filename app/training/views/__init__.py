@@ -46,7 +46,8 @@ def _scrolling(page: QWidget) -> QScrollArea:
 
 
 SNAPSHOT_MS = 15  # snapshots arriving closer than this: only the newest is drawn
-PREVIEW_MS = 40  # canvas previews: at most 25 a second (the controller paces all views)
+PREVIEW_MS = 30  # canvas previews: at most ~33 a second (the controller paces all views); at 40 they
+# fell behind snapshots arriving every 33-45 ms (18 previews a second against 21 boundaries)
 _DRAWN_KINDS = ("points2d", "curve1d")  # data the boundary view has a picture for
 _BOUNDARY_MODES = ("supervised",)  # training modes whose network maps the plane to an answer
 
