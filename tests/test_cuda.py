@@ -16,10 +16,8 @@ import functools
 import importlib.util
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -32,12 +30,12 @@ from graph_core.project import EXAMPLES_DIR, load_project
 from graph_core.training import (
     DivergedEvent,
     EpochEvent,
-    PausedEvent,
     StepEvent,
     Trainer,
     TrainingConfig,
     make_mode,
 )
+from tests.training_events import assert_single_steps, next_of, run_paused
 
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
 
@@ -356,28 +354,12 @@ def test_checkpoint_save_load_and_continue_with_graphs(tmp_path):
 
 
 def test_pause_single_steps_and_stop_on_the_graph_path():
-    events: queue.Queue = queue.Queue()
     trainer = make_trainer("mlp_spiral", "on", epochs=3)
-    trainer.on_event = events.put
     trainer.step_event_every = 1
-    trainer.pause()
-    thread = threading.Thread(target=trainer.run, daemon=True)
-    thread.start()
-
-    def next_of(kind):
-        while True:
-            event = events.get(timeout=60)
-            if isinstance(event, kind):
-                return event
-
-    next_of(PausedEvent)
-    for expected in (1, 2, 3):
-        trainer.step()
-        assert next_of(StepEvent).step == expected
-        next_of(PausedEvent)
-        assert trainer.global_step == expected
+    events, thread = run_paused(trainer)
+    assert_single_steps(trainer, events, 3, timeout=60)
     trainer.resume()
-    next_of(EpochEvent)
+    next_of(events, EpochEvent, timeout=60)
     trainer.stop()
     thread.join(60)
     assert not thread.is_alive() and trainer.uses_cuda_graphs and trainer._graphed is not None

@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-import queue
-import threading
 from collections import OrderedDict
 
 import pytest
@@ -22,10 +20,11 @@ from torch import nn
 from graph_core.cli import _parser, main
 from graph_core.data.bundle import DataBundle
 from graph_core.project import EXAMPLES_DIR
-from graph_core.training import EpochEvent, PausedEvent, StepEvent, Trainer, TrainingConfig
+from graph_core.training import EpochEvent, StepEvent, Trainer, TrainingConfig
 from graph_core.training import trainer as trainer_module
 from graph_core.training.fast import cuda_graphs
 from graph_core.training.fast.cuda_graphs import GraphedStep
+from tests.training_events import assert_single_steps, run_paused
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -333,25 +332,9 @@ def test_set_lr_drops_the_graph(emulated):
 
 
 def test_pause_and_single_steps_train_one_batch_each(emulated):
-    events: queue.Queue = queue.Queue()
     trainer = trainer_for(mlp(), blobs(), config(epochs=2), "on", step_event_every=1)
-    trainer.on_event = events.put
-    trainer.pause()
-    thread = threading.Thread(target=trainer.run, daemon=True)
-    thread.start()
-
-    def next_of(kind):
-        while True:
-            event = events.get(timeout=30)
-            if isinstance(event, kind):
-                return event
-
-    next_of(PausedEvent)
-    for expected in (1, 2, 3):
-        trainer.step()
-        assert next_of(StepEvent).step == expected
-        next_of(PausedEvent)
-        assert trainer.global_step == expected
+    events, thread = run_paused(trainer)
+    assert_single_steps(trainer, events, 3, timeout=30)
     trainer.resume()
     thread.join(30)
     assert trainer.global_step == 2 * 11 and trainer.uses_cuda_graphs

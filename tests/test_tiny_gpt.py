@@ -396,11 +396,8 @@ def test_the_export_fails_when_generate_py_writes_other_text(trained, project, t
     folder.mkdir()
     language_export.write_generate_script(source, folder, [])
 
-    class Ran:  # what the fresh process printed: other text for every check
-        returncode, stderr = 0, ""
-        stdout = json.dumps(["the small cat.\n"] * len(language_export.CHECKS))
-
-    monkeypatch.setattr(language_export.subprocess, "run", lambda *args, **kwargs: Ran())
+    printed = json.dumps(["the small cat.\n"] * len(language_export.CHECKS))  # other text for every check
+    monkeypatch.setattr(language_export, "run_in_fresh_python", lambda *args, **kwargs: printed)
     with pytest.raises(RuntimeError, match=r"generate.py .*--temperature 0.0 .* wrote 'the small cat.', but the app"):
         language_export.verify_generate_script(source, folder)
 

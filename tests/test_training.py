@@ -34,6 +34,7 @@ from graph_core.training import (
 )
 from graph_core.training.checkpoint import load_weights, save_weights
 from graph_core.training.schedules import Schedule
+from tests import training_events
 
 TIMEOUT = 30
 
@@ -329,12 +330,7 @@ def test_stop_from_another_thread_takes_effect_within_one_batch():
 
 def next_of(events: queue.Queue, kind: type):
     """The next event of `kind`, and every event seen on the way."""
-    seen = []
-    while True:
-        event = events.get(timeout=TIMEOUT)
-        seen.append(event)
-        if isinstance(event, kind):
-            return event, seen
+    return training_events.next_of(events, kind, TIMEOUT)
 
 
 def test_pause_then_single_steps_then_resume():

@@ -6,8 +6,6 @@ process that cannot import NeuroLoom, so the folder provably stands alone."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -17,13 +15,12 @@ from safetensors.torch import save as safetensors_bytes
 
 from graph_core.codegen import generate_code
 from graph_core.codegen_train import TrainScriptError, generate_train_script
-from graph_core.export.core import ExportSource, compare_runs, verification_batches, write_file
+from graph_core.export.core import ExportSource, compare_runs, run_in_fresh_python, verification_batches, write_file
 from graph_core.export.diffusion_export import verify_sample_script, write_sample_script
 from graph_core.export.language_export import verify_generate_script, write_generate_script
 from graph_core.export.torch_formats import safetensors_data
 
 MODEL_FILE, TRAIN_FILE, WEIGHTS_FILE, DATA_FILE = "model.py", "train.py", "weights.safetensors", "data.safetensors"
-FRESH_PROCESS_TIMEOUT = 300
 
 # Runs in the fresh process: NeuroLoom is made unimportable, so model.py must stand alone.
 _CHECK_SCRIPT = """
@@ -119,22 +116,7 @@ def run_in_fresh_process(folder: Path, batches: list[tuple[torch.Tensor, ...]]) 
         # Copies: safetensors refuses tensors that share memory (a batch and its first sample).
         tensors = {f"b{b}_i{i}": t.clone() for b, batch in enumerate(batches) for i, t in enumerate(batch)}
         inputs_path.write_bytes(safetensors_bytes(tensors))
-        command = [
-            sys.executable,
-            "-I",
-            "-B",
-            "-c",
-            _CHECK_SCRIPT,
-            str(folder.resolve()),
-            str(inputs_path),
-            str(outputs_path),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=FRESH_PROCESS_TIMEOUT)
-        if result.returncode != 0:
-            lines = result.stderr.strip().splitlines()
-            raise RuntimeError(
-                f"model.py failed in a fresh Python process: {lines[-1] if lines else result.returncode}"
-            )
+        run_in_fresh_python(_CHECK_SCRIPT, [str(folder.resolve()), str(inputs_path), str(outputs_path)], "model.py")
         outputs = load_file(str(outputs_path))
     return [_outputs_of(outputs, b) for b in range(len(batches))]
 

@@ -10,6 +10,8 @@ import importlib.util
 import math
 import os
 import re
+import subprocess
+import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -26,6 +28,7 @@ from graph_core.graph import ModelGraph
 TOLERANCE = 1e-5  # max abs difference allowed between the file and the in-app model (float32)
 SAMPLE_BATCH = 8
 ONNX_HINT = 'pip install "neuroloom[onnx]"'
+FRESH_PROCESS_TIMEOUT = 300  # seconds for an exported script checked in a new Python
 
 
 def write_file(path: str | Path, data: bytes) -> None:
@@ -79,6 +82,18 @@ class ExportSource:
     @property
     def output_names(self) -> list[str] | None:
         return list(getattr(self.prepared()[0], "output_ids", None) or []) or None
+
+
+def run_in_fresh_python(script: str, args: Sequence[str], what: str) -> str:
+    """Run `script` (Python source) in a new, isolated Python (`-I -B`: no user site, no
+    PYTHONPATH, no bytecode written) with `args`; its standard output. A failure raises
+    RuntimeError naming `what` (the exported file under test) and the last error line."""
+    command = [sys.executable, "-I", "-B", "-c", script, *args]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=FRESH_PROCESS_TIMEOUT)
+    if result.returncode != 0:
+        lines = result.stderr.strip().splitlines()
+        raise RuntimeError(f"{what} failed in a fresh Python process: {lines[-1] if lines else result.returncode}")
+    return result.stdout
 
 
 def sample_inputs(graph: ModelGraph | None, model: nn.Module, bundle: Any = None) -> tuple[torch.Tensor, ...]:

@@ -4,17 +4,14 @@ NeuroLoom: from the same seed it must draw the samples the app's model draws."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from graph_core.codegen_sample import SampleScriptError, generate_sample_script
-from graph_core.export.core import ExportSource, max_abs_diff, write_file
+from graph_core.export.core import ExportSource, max_abs_diff, run_in_fresh_python, write_file
 
 SAMPLE_FILE = "sample.py"
 CHECK_SAMPLES, CHECK_SEED = 64, 7
-FRESH_PROCESS_TIMEOUT = 300
 
 # Runs in the fresh process: NeuroLoom is made unimportable, sample.py must stand alone.
 _CHECK_SCRIPT = """
@@ -68,22 +65,7 @@ def verify_sample_script(source: ExportSource, folder: Path) -> float:
     expected = sample_trajectory(model, schedule_of(source.training), CHECK_SAMPLES, CHECK_SEED, keep=False)
     with tempfile.TemporaryDirectory(prefix="neuroloom-verify-") as scratch:
         out = Path(scratch) / "samples.safetensors"
-        command = [
-            sys.executable,
-            "-I",
-            "-B",
-            "-c",
-            _CHECK_SCRIPT,
-            str(folder.resolve()),
-            str(CHECK_SAMPLES),
-            str(CHECK_SEED),
-            str(out),
-        ]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=FRESH_PROCESS_TIMEOUT)
-        if result.returncode != 0:
-            lines = result.stderr.strip().splitlines()
-            raise RuntimeError(
-                f"sample.py failed in a fresh Python process: {lines[-1] if lines else result.returncode}"
-            )
+        args = [str(folder.resolve()), str(CHECK_SAMPLES), str(CHECK_SEED), str(out)]
+        run_in_fresh_python(_CHECK_SCRIPT, args, "sample.py")
         drawn = load_file(str(out))["samples"]
     return max_abs_diff([expected.float()], [drawn])

@@ -6,16 +6,13 @@ exactly the text the app's model writes."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from graph_core.codegen_generate import generate_script
-from graph_core.export.core import ExportSource, write_file
+from graph_core.export.core import ExportSource, run_in_fresh_python, write_file
 
 GENERATE_FILE = "generate.py"
 CHECK_LENGTH = 40  # characters each check writes
-FRESH_PROCESS_TIMEOUT = 300
 # (temperature, top_k, seed): greedy, and a seeded draw that uses the top-k cut.
 CHECKS = ((0.0, 0, None), (0.9, 5, 7))
 
@@ -97,12 +94,8 @@ def verify_generate_script(source: ExportSource, folder: Path) -> None:
             context=context, seed=seed,
         ).text  # fmt: skip
         expected.append(prompt + text + "\n")
-    command = [sys.executable, "-I", "-B", "-c", _CHECK_SCRIPT, str(folder.resolve()), json.dumps(cases)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=FRESH_PROCESS_TIMEOUT)
-    if result.returncode != 0:
-        lines = result.stderr.strip().splitlines()
-        raise RuntimeError(f"generate.py failed in a fresh Python process: {lines[-1] if lines else result.returncode}")
-    written = json.loads(result.stdout.strip().splitlines()[-1])
+    stdout = run_in_fresh_python(_CHECK_SCRIPT, [str(folder.resolve()), json.dumps(cases)], "generate.py")
+    written = json.loads(stdout.strip().splitlines()[-1])
     for argv, want, got in zip(cases, expected, written):
         if want != got:
             raise RuntimeError(

@@ -21,14 +21,11 @@ from shiboken6 import isValid
 
 from app.dialogs import export_dialog
 from app.lessons import lens_docks
-from graph_core.project import list_examples
 from tests.robustness.conftest import DestroyedCounter, live_qobjects, os_thread_count, scaled
 
 SUITE = "Background workers (app)"
-READY_TIMEOUT = 180_000  # torch and the data load once
 RUN_TIMEOUT = 120_000
 THREADS_SETTLE_MS = 60_000
-EXAMPLES = {example.name: example for example in list_examples()}
 
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -40,24 +37,20 @@ def deleted_later() -> None:
 
 
 @pytest.fixture
-def spiral_window(make_main_window, qtbot):
+def spiral_window(open_example):
+    """`open_example` on the spiral network; the lens hub's sweeps are stopped before
+    the windows' training threads are joined."""
     made = []
 
     def make():
-        window = make_main_window()
+        window = open_example("mlp_spiral")
         made.append(window)
-        window.open_example(EXAMPLES["mlp_spiral"])
-        window.document.project.training.update(device="cpu")
-        window.training.warm_up()
-        qtbot.waitUntil(lambda: window.training.is_ready, timeout=READY_TIMEOUT)
-        qtbot.waitUntil(lambda: window.training.bundle is not None, timeout=READY_TIMEOUT)
         return window
 
     yield make
     for window in made:
         if isValid(window.lessons.lenses):
             window.lessons.lenses.stop()
-        assert window.training.shutdown(30_000)
 
 
 def test_repeated_exports_leave_no_worker_and_no_thread(spiral_window, qtbot, monkeypatch, tmp_path, figures):

@@ -34,6 +34,7 @@ from graph_core.training import (
 )
 from graph_core.training.fast import compiler as fast_compiler
 from tests.robustness.conftest import os_thread_count, rss_mb, scaled, slope, wait_for
+from tests.training_events import next_of
 
 SUITE = "Training faults"
 TIMEOUT = 60
@@ -61,10 +62,7 @@ def spiral_trainer(bundle, on_event=None, fast: str = "off", **config) -> Traine
 
 
 def next_event(events: queue.Queue, kind: type):
-    while True:
-        event = events.get(timeout=TIMEOUT)
-        if isinstance(event, kind):
-            return event
+    return next_of(events, kind, TIMEOUT)[0]
 
 
 def weights_of(model: torch.nn.Module) -> dict[str, torch.Tensor]:
